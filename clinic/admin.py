@@ -1,0 +1,78 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
+
+from clinic.models import Clinic, Clinician, Invitation, Patient, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "full_name", "is_active", "is_staff", "date_joined", "last_login"]
+    list_filter = ["is_active", "is_staff", "is_superuser"]
+    search_fields = ["email", "full_name"]
+    readonly_fields = ["date_joined", "last_login"]
+    fieldsets = [
+        (None, {"fields": ["email", "password", "full_name"]}),
+        ("Access", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        ("Dates", {"fields": ["date_joined", "last_login"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})
+    ]
+    filter_horizontal = ["groups"]
+
+
+class ClinicianInline(admin.TabularInline):
+    model = Clinician
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Clinic)
+class ClinicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "email", "phone", "timezone", "created_at"]
+    search_fields = ["name", "slug", "email"]
+    list_filter = ["timezone"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ClinicianInline]
+
+
+@admin.register(Clinician)
+class ClinicianAdmin(admin.ModelAdmin):
+    list_display = ["user", "clinic", "role", "is_active", "created_at"]
+    list_filter = ["role", "is_active", "clinic"]
+    search_fields = ["user__email", "user__full_name", "clinic__name"]
+    list_select_related = ["user", "clinic"]
+    autocomplete_fields = ["user", "clinic"]
+
+
+@admin.register(Patient)
+class PatientAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "clinic", "primary_clinician", "status", "email", "is_activated"]
+    list_filter = ["status", "clinic", "preferred_language"]
+    search_fields = ["first_name", "last_name", "email", "clinic__name"]
+    list_select_related = ["clinic", "primary_clinician__user"]
+    autocomplete_fields = ["clinic", "primary_clinician", "user"]
+    readonly_fields = ["created_at", "updated_at"]
+
+    @admin.display(boolean=True, description="Portal account")
+    def is_activated(self, patient: Patient) -> bool:
+        return patient.is_activated
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Read-only: invitations are history. New ones are sent from the patient's page."""
+
+    list_display = ["patient", "email", "created_at", "expires_at", "used_at", "revoked_at"]
+    list_filter = ["created_at", "used_at"]
+    search_fields = ["patient__first_name", "patient__last_name", "email"]
+    list_select_related = ["patient"]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

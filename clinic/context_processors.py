@@ -1,0 +1,21 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+from clinic.access import clinician_for, patient_profile_for
+
+NAV_SECTIONS = {"patient": "patients", "portal": "today"}
+
+
+def roles(request: HttpRequest) -> dict[str, Any]:
+    """The signed-in person's role, and which navigation section the page belongs to."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    match = getattr(request, "resolver_match", None)
+    prefix = (match.url_name or "").split("_")[0] if match else ""
+    return {
+        "current_clinician": clinician_for(user),
+        "current_patient": patient_profile_for(user),
+        "nav": NAV_SECTIONS.get(prefix, ""),
+    }

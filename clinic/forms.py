@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.password_validation import validate_password
+from django.utils import timezone
+
+from clinic.models import Clinician, Patient, User, normalize_email
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    """Sign in by email. Matching is case-insensitive (see UserManager.get_by_natural_key)."""
+
+    username = forms.EmailField(
+        label="Email address",
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class PatientForm(forms.ModelForm):
+    class Meta:
+        model = Patient
+        fields = [
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "email",
+            "phone",
+            "preferred_language",
+            "primary_clinician",
+        ]
+        widgets = {"date_of_birth": DateInput(format="%Y-%m-%d")}
+        labels = {"date_of_birth": "Date of birth"}
+
+    def __init__(self, *args: Any, clinician: Clinician, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.clinic = clinician.clinic
+        if not self.instance.pk:
+            self.initial.setdefault("primary_clinician", clinician.pk)
+        field = self.fields["primary_clinician"]
+        field.queryset = Clinician.objects.filter(  # type: ignore[attr-defined]
+            clinic=clinician.clinic, is_active=True
+        ).select_related("user")
+        field.empty_label = None  # type: ignore[attr-defined]
+        self.fields["date_of_birth"].widget.attrs["max"] = timezone.localdate().isoformat()
+        self.fields["email"].widget.attrs["autocomplete"] = "off"
+
+    def clean_first_name(self) -> str:
+        return self.cleaned_data["first_name"].strip()
+
+    def clean_last_name(self) -> str:
+        return self.cleaned_data["last_name"].strip()
+
+    def clean_date_of_birth(self) -> Any:
+        born = self.cleaned_data.get("date_of_birth")
+        if born and born > timezone.localdate():
+            raise forms.ValidationError("The date of birth cannot be in the future.")
+        return born
+
+    def clean_email(self) -> str:
+        email = normalize_email(self.cleaned_data.get("email") or "")
+        if email:
+            clash = Patient.objects.filter(clinic=self.instance.clinic, email__iexact=email)
+            if self.instance.pk:
+                clash = clash.exclude(pk=self.instance.pk)
+            if clash.exists():
+                raise forms.ValidationError(
+                    "Another patient of this clinic already uses this email address."
+                )
+        return email
+
+
+class PatientSearchForm(forms.Form):
+    STATUS_CHOICES = [("", "All statuses"), *Patient.Status.choices]
+
+    q = forms.CharField(label="Search by name or email", required=False, max_length=100)
+    status = forms.ChoiceField(label="Status", choices=STATUS_CHOICES, required=False)
+
+
+class AcceptInvitationForm(forms.Form):
+    password1 = forms.CharField(
+        label="Choose a password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 10 characters. Avoid common words and only numbers.",
+    )
+    password2 = forms.CharField(
+        label="Type the password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, patient: Patient, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.patient = patient
+        self.email = email
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "The two passwords do not match.")
+        elif first:
+            candidate = User(email=self.email, full_name=self.patient.full_name)
+            try:
+                validate_password(first, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned

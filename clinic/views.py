@@ -1,0 +1,191 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from clinic.access import (
+    clinician_for,
+    clinician_required,
+    patient_for,
+    patient_profile_for,
+    patient_required,
+    patients_for,
+)
+from clinic.forms import AcceptInvitationForm, PatientForm, PatientSearchForm
+from clinic.invitations import (
+    InvitationError,
+    accept_invitation,
+    find_invitation,
+    invitation_blocker,
+    send_invitation,
+)
+from clinic.models import Invitation, Patient
+
+PATIENTS_PER_PAGE = 25
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each person to where their work starts."""
+    if not request.user.is_authenticated:
+        return redirect("login")
+    if clinician_for(request.user):
+        return redirect("patient_list")
+    if patient_profile_for(request.user):
+        return redirect("portal_home")
+    if request.user.is_staff:
+        return redirect("admin:index")
+    return render(request, "clinic/no_role.html", status=403)
+
+
+@require_safe
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@require_safe
+@clinician_required
+def patient_list(request: HttpRequest) -> HttpResponse:
+    form = PatientSearchForm(request.GET or None)
+    patients = patients_for(request.user).select_related("primary_clinician__user", "user")
+    if form.is_valid():
+        if query := form.cleaned_data["q"].strip():
+            for word in query.split():
+                patients = patients.filter(
+                    Q(first_name__icontains=word)
+                    | Q(last_name__icontains=word)
+                    | Q(email__icontains=word)
+                )
+        if status := form.cleaned_data["status"]:
+            patients = patients.filter(status=status)
+    page = Paginator(patients, PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
+    return render(
+        request,
+        "clinic/patient_list.html",
+        {"form": form, "page": page, "querystring": querystring.urlencode()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@clinician_required
+def patient_create(request: HttpRequest) -> HttpResponse:
+    form = PatientForm(request.POST or None, clinician=request.clinician)
+    if request.method == "POST" and form.is_valid():
+        patient = form.save()
+        messages.success(request, f"{patient.full_name} was added.")
+        return redirect(patient)
+    return render(request, "clinic/patient_form.html", {"form": form})
+
+
+@require_safe
+@clinician_required
+def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = patient_for(request.user, pk)
+    invitation = patient.invitations.first()
+    return render(
+        request,
+        "clinic/patient_detail.html",
+        {
+            "patient": patient,
+            "invitation": invitation,
+            "invitation_blocker": invitation_blocker(patient),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@clinician_required
+def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = patient_for(request.user, pk)
+    form = PatientForm(request.POST or None, instance=patient, clinician=request.clinician)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "The patient's details were saved.")
+        return redirect(patient)
+    return render(request, "clinic/patient_form.html", {"form": form, "patient": patient})
+
+
+@require_http_methods(["GET", "POST"])
+@clinician_required
+def patient_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = patient_for(request.user, pk)
+    if patient.status == Patient.Status.ARCHIVED:
+        messages.info(request, f"{patient.full_name} is already archived.")
+        return redirect(patient)
+    if request.method == "POST":
+        patient.archive()
+        messages.success(
+            request,
+            f"{patient.full_name} was archived. Their records are kept; "
+            "they can no longer sign in to the portal.",
+        )
+        return redirect("patient_list")
+    return render(request, "clinic/patient_archive.html", {"patient": patient})
+
+
+@require_POST
+@clinician_required
+def patient_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = patient_for(request.user, pk)
+    if patient.status == Patient.Status.ARCHIVED:
+        patient.status = Patient.Status.ACTIVE
+        patient.save(update_fields=["status", "updated_at"])
+        messages.success(request, f"{patient.full_name} is active again.")
+    return redirect(patient)
+
+
+@require_POST
+@clinician_required
+def patient_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = patient_for(request.user, pk)
+    try:
+        send_invitation(patient, sent_by=request.user, base_url=request.build_absolute_uri("/"))
+    except InvitationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            f"An invitation was emailed to {patient.email}. The link works once and "
+            "expires in 7 days; any earlier link no longer works.",
+        )
+    return redirect(patient)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = find_invitation(token)
+    if invitation is None:
+        raise Http404("No such invitation.")
+    if invitation.state != Invitation.State.OPEN:
+        return render(
+            request, "clinic/invitation_unusable.html", {"invitation": invitation}, status=410
+        )
+    patient = invitation.patient
+    form = AcceptInvitationForm(request.POST or None, patient=patient, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = accept_invitation(invitation, form.cleaned_data["password1"])
+        except InvitationError as error:
+            form.add_error(None, str(error))
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Welcome! Your account is ready.")
+            return redirect("portal_home")
+    return render(
+        request,
+        "clinic/invitation_accept.html",
+        {"form": form, "invitation": invitation, "patient": patient},
+    )
+
+
+@require_safe
+@patient_required
+def portal_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "clinic/portal_home.html", {"patient": request.patient})

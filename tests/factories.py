@@ -1,0 +1,61 @@
+from datetime import date
+
+import factory
+
+from clinic.models import Clinic, Clinician, Patient, User
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.org")
+    full_name = factory.Faker("name")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class ClinicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Clinic
+
+    name = factory.Sequence(lambda n: f"Clinic {n}")
+    slug = factory.Sequence(lambda n: f"clinic-{n}")
+    email = factory.Sequence(lambda n: f"front-desk{n}@clinic.example")
+    phone = "01234 567890"
+
+
+class ClinicianFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Clinician
+
+    user = factory.SubFactory(UserFactory)
+    clinic = factory.SubFactory(ClinicFactory)
+    role = Clinician.Role.CLINICIAN
+
+
+class PatientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Patient
+        skip_postgeneration_save = True
+
+    primary_clinician = factory.SubFactory(ClinicianFactory)
+    clinic = factory.SelfAttribute("primary_clinician.clinic")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    date_of_birth = date(1970, 1, 1)
+    email = factory.Sequence(lambda n: f"patient{n}@example.com")
+
+    @factory.post_generation
+    def activated(obj, create, extracted, **kwargs):
+        """PatientFactory(activated=True) gives the patient a portal account."""
+        if create and extracted:
+            obj.user = UserFactory(email=obj.email, full_name=obj.full_name)
+            obj.save(update_fields=["user"])

@@ -1,0 +1,98 @@
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from tests.conftest import client_for
+from tests.factories import PASSWORD
+
+
+def sign_in(client, email, password=PASSWORD):
+    return client.post(reverse("login"), {"username": email, "password": password})
+
+
+def test_login_is_by_email_in_any_case(client, clinician_a):
+    response = sign_in(client, "CARL@Northside.Example")
+    assert response.status_code == 302
+    assert client.get(reverse("home")).url == reverse("patient_list")
+
+
+def test_wrong_password_shows_a_message_and_does_not_sign_in(client, clinician_a):
+    response = sign_in(client, "carl@northside.example", "wrong-password")
+    assert response.status_code == 200
+    assert "correct email address and password" in response.content.decode()
+    assert client.get(reverse("patient_list")).status_code == 302
+
+
+def test_home_sends_each_role_to_its_start_page(patient_a, clinician_a, operator):
+    assert client_for(None).get(reverse("home")).url.startswith(reverse("login"))
+    assert client_for(clinician_a.user).get(reverse("home")).url == reverse("patient_list")
+    assert client_for(patient_a.user).get(reverse("home")).url == reverse("portal_home")
+    assert client_for(operator).get(reverse("home")).url == reverse("admin:index")
+
+
+def test_patient_lands_on_their_home_page(patient_a):
+    response = client_for(patient_a.user).get(reverse("portal_home"))
+    assert "Hello, Pat" in response.content.decode()
+
+
+def test_logout_needs_post_and_ends_the_session(clinician_a):
+    client = client_for(clinician_a.user)
+    assert client.get(reverse("logout")).status_code == 405
+    assert client.post(reverse("logout")).status_code == 302
+    assert client.get(reverse("patient_list")).status_code == 302
+
+
+def test_deactivated_clinician_can_no_longer_reach_clinic_pages(clinician_a):
+    client = client_for(clinician_a.user)
+    clinician_a.is_active = False
+    clinician_a.save()
+    assert client.get(reverse("patient_list")).status_code == 404
+
+
+def test_archived_patient_loses_portal_access(patient_a):
+    client = client_for(patient_a.user)
+    patient_a.archive()
+    assert client.get(reverse("portal_home")).status_code == 404
+
+
+def test_password_change(clinician_a):
+    client = client_for(clinician_a.user)
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-new-long-passphrase",
+            "new_password2": "a-new-long-passphrase",
+        },
+    )
+    assert response.url == reverse("password_change_done")
+    clinician_a.user.refresh_from_db()
+    assert clinician_a.user.check_password("a-new-long-passphrase")
+
+
+def test_password_reset_by_email_link(client, patient_a):
+    client.post(reverse("password_reset"), {"email": "PAT@example.com"})
+    assert len(mail.outbox) == 1
+    link = re.search(r"http://testserver(/accounts/password/reset/\S+)", mail.outbox[0].body)[1]
+    form_url = client.get(link).url  # Django swaps the token for a session-bound URL
+    response = client.post(
+        form_url, {"new_password1": "river-stone-lantern", "new_password2": "river-stone-lantern"}
+    )
+    assert response.url == reverse("password_reset_complete")
+    patient_a.user.refresh_from_db()
+    assert patient_a.user.check_password("river-stone-lantern")
+
+
+def test_password_reset_does_not_reveal_unknown_addresses(client, db):
+    response = client.post(reverse("password_reset"), {"email": "nobody@example.com"})
+    assert response.url == reverse("password_reset_done")
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("url_name", ["login", "password_reset"])
+def test_auth_pages_render_with_the_app_layout(client, db, url_name):
+    body = client.get(reverse(url_name)).content.decode()
+    assert "Physio HEP" in body
+    assert 'href="#main"' in body
