@@ -21,14 +21,16 @@ View = TypeVar("View", bound=Callable[..., HttpResponse])
 
 
 def clinician_for(user: Any) -> Clinician | None:
-    """The active clinician record of a signed-in user, or None."""
+    """The active clinician record (with its clinic) of a signed-in user, or None.
+
+    Remembered on the user object, so a request asks the database once."""
     if not user.is_authenticated or not user.is_active:
         return None
-    try:
-        clinician = user.clinician
-    except Clinician.DoesNotExist:
-        return None
-    return clinician if clinician.is_active else None
+    if not hasattr(user, "_clinician_for"):
+        user._clinician_for = (
+            Clinician.objects.select_related("clinic").filter(user=user, is_active=True).first()
+        )
+    return user._clinician_for
 
 
 def clinic_for(user: Any) -> Clinic | None:
@@ -37,14 +39,18 @@ def clinic_for(user: Any) -> Clinic | None:
 
 
 def patient_profile_for(user: Any) -> Patient | None:
-    """The patient record behind a patient's own account, or None."""
+    """The patient record behind a patient's own account, or None. Archived patients have
+    lost portal access."""
     if not user.is_authenticated or not user.is_active:
         return None
-    try:
-        patient = user.patient
-    except Patient.DoesNotExist:
-        return None
-    return None if patient.status == Patient.Status.ARCHIVED else patient
+    if not hasattr(user, "_patient_for"):
+        user._patient_for = (
+            Patient.objects.select_related("clinic")
+            .filter(user=user)
+            .exclude(status=Patient.Status.ARCHIVED)
+            .first()
+        )
+    return user._patient_for
 
 
 def patients_for(user: Any) -> QuerySet[Patient]:

@@ -14,8 +14,9 @@ def roles(request: HttpRequest) -> dict[str, Any]:
         return {}
     match = getattr(request, "resolver_match", None)
     prefix = (match.url_name or "").split("_")[0] if match else ""
+    clinician = clinician_for(user)
     return {
-        "current_clinician": clinician_for(user),
-        "current_patient": patient_profile_for(user),
+        "current_clinician": clinician,
+        "current_patient": None if clinician else patient_profile_for(user),
         "nav": NAV_SECTIONS.get(prefix, ""),
     }

@@ -50,7 +50,7 @@ def send_invitation(patient: Patient, *, sent_by: User, base_url: str) -> SentIn
             token_hash=hash_token(token),
             created_by=sent_by,
             created_at=now,
-            expires_at=Invitation.default_expiry(),
+            expires_at=Invitation.expiry_for(now),
         )
     link = base_url.rstrip("/") + reverse("accept_invitation", args=[token])
     context = {

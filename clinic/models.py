@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import zoneinfo
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -261,9 +261,9 @@ class Invitation(models.Model):
     def new_token() -> str:
         return secrets.token_urlsafe(32)
 
-    @classmethod
-    def default_expiry(cls) -> Any:
-        return timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
+    @staticmethod
+    def expiry_for(sent_at: datetime) -> datetime:
+        return sent_at + timedelta(days=settings.INVITATION_VALID_DAYS)
 
     @property
     def state(self) -> Invitation.State:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.paginator import Paginator
@@ -152,8 +153,8 @@ def patient_invite(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"An invitation was emailed to {patient.email}. The link works once and "
-            "expires in 7 days; any earlier link no longer works.",
+            f"An invitation was emailed to {patient.email}. The link works once and expires "
+            f"in {settings.INVITATION_VALID_DAYS} days; any earlier link no longer works.",
         )
     return redirect(patient)
 
@@ -165,7 +166,10 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("No such invitation.")
     if invitation.state != Invitation.State.OPEN:
         return render(
-            request, "clinic/invitation_unusable.html", {"invitation": invitation}, status=410
+            request,
+            "clinic/invitation_unusable.html",
+            {"invitation": invitation, "valid_days": settings.INVITATION_VALID_DAYS},
+            status=410,
         )
     patient = invitation.patient
     form = AcceptInvitationForm(request.POST or None, patient=patient, email=invitation.email)
