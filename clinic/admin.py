@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 from django.http import HttpRequest
 
 from clinic.models import Clinic, Clinician, Invitation, Patient, User
@@ -35,6 +36,7 @@ class ClinicAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "email"]
     list_filter = ["timezone"]
     prepopulated_fields = {"slug": ["name"]}
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [ClinicianInline]
 
 

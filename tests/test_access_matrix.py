@@ -1,0 +1,268 @@
+"""Every URL pattern against every persona.
+
+The test walks the whole URLconf. Each pattern must be classified here, with the outcome each
+persona gets for GET (and for POST where the view accepts it); an unclassified pattern fails
+`test_every_url_is_classified`, so no view ships without its access rules stated and checked.
+
+Outcomes: 200 page, 302 redirect (to sign-in for visitors), 404 outside your reach, 405 wrong
+method, 403 refused by the physio admin for its own reasons.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from clinic.invitations import send_invitation
+from clinic.models import Invitation, Patient
+from tests.conftest import client_for
+
+PERSONAS = ["anon", "patient_a", "patient_b", "clinician_a", "admin_a", "clinician_b", "operator"]
+ADMIN_PREFIX = "physio-admin/"
+
+
+def outcome(default: int, **overrides: int) -> dict[str, int]:
+    unknown = set(overrides) - set(PERSONAS)
+    assert not unknown, f"unknown personas {unknown}"
+    return {persona: overrides.get(persona, default) for persona in PERSONAS}
+
+
+ALL_405 = outcome(405)
+CLINIC_A_STAFF = {"clinician_a": 200, "admin_a": 200}
+ANY_CLINICIAN = {**CLINIC_A_STAFF, "clinician_b": 200}
+CLINIC_A_STAFF_REDIRECT = {"clinician_a": 302, "admin_a": 302}
+
+
+@dataclass
+class Case:
+    url: Callable[[World], str]
+    get: dict[str, int]
+    post: dict[str, int] = field(default_factory=lambda: ALL_405)
+
+
+@dataclass
+class World:
+    users: dict[str, Any]
+    patient_a: Patient
+    invitation_token: str
+    admin_objects: dict[str, Any]
+
+
+def named(name: str, **kwargs: Callable[[World], Any]) -> Callable[[World], str]:
+    return lambda w: reverse(name, kwargs={key: make(w) for key, make in kwargs.items()})
+
+
+def patient_a_pk(w: World) -> int:
+    return w.patient_a.pk
+
+
+MATRIX: dict[str, Case] = {
+    "home": Case(named("home"), outcome(302)),
+    "healthz": Case(named("healthz"), outcome(200)),
+    "login": Case(named("login"), outcome(302, anon=200), outcome(302, anon=200)),
+    "logout": Case(named("logout"), ALL_405, outcome(302)),
+    "password_change": Case(
+        named("password_change"), outcome(200, anon=302), outcome(200, anon=302)
+    ),
+    # Django checks sign-in before the method on this one.
+    "password_change_done": Case(
+        named("password_change_done"), outcome(200, anon=302), outcome(405, anon=302)
+    ),
+    "password_reset": Case(named("password_reset"), outcome(200), outcome(200)),
+    "password_reset_done": Case(named("password_reset_done"), outcome(200)),
+    "password_reset_confirm": Case(
+        named("password_reset_confirm", uidb64=lambda w: "MQ", token=lambda w: "not-a-token"),
+        outcome(200),
+        outcome(200),
+    ),
+    "password_reset_complete": Case(named("password_reset_complete"), outcome(200)),
+    "accept_invitation": Case(
+        named("accept_invitation", token=lambda w: w.invitation_token), outcome(200), outcome(200)
+    ),
+    "patient_list": Case(named("patient_list"), outcome(404, anon=302, **ANY_CLINICIAN)),
+    "patient_create": Case(
+        named("patient_create"),
+        outcome(404, anon=302, **ANY_CLINICIAN),
+        outcome(404, anon=302, **ANY_CLINICIAN),
+    ),
+    "patient_detail": Case(
+        named("patient_detail", pk=patient_a_pk), outcome(404, anon=302, **CLINIC_A_STAFF)
+    ),
+    "patient_edit": Case(
+        named("patient_edit", pk=patient_a_pk),
+        outcome(404, anon=302, **CLINIC_A_STAFF),
+        outcome(404, anon=302, **CLINIC_A_STAFF),
+    ),
+    "patient_archive": Case(
+        named("patient_archive", pk=patient_a_pk),
+        outcome(404, anon=302, **CLINIC_A_STAFF),
+        outcome(404, anon=302, **CLINIC_A_STAFF_REDIRECT),
+    ),
+    "patient_restore": Case(
+        named("patient_restore", pk=patient_a_pk),
+        ALL_405,
+        outcome(404, anon=302, **CLINIC_A_STAFF_REDIRECT),
+    ),
+    "patient_invite": Case(
+        named("patient_invite", pk=patient_a_pk),
+        ALL_405,
+        outcome(404, anon=302, **CLINIC_A_STAFF_REDIRECT),
+    ),
+    "portal_home": Case(named("portal_home"), outcome(404, anon=302, patient_a=200, patient_b=200)),
+}
+
+
+# --- the physio admin: operators only -------------------------------------------------------
+# Everyone but an operator is sent to the admin sign-in page (302). Checked by GET: its forms
+# are Django's own.
+
+ADMIN_ONLY = outcome(302, operator=200)
+
+
+def admin_case(route: str) -> Case | None:
+    url = "/" + route
+    special = {
+        "": ADMIN_ONLY,
+        "login/": outcome(200, operator=302),
+        "logout/": outcome(302, operator=405),
+        "password_change/": ADMIN_ONLY,
+        "password_change/done/": ADMIN_ONLY,
+        "autocomplete/": outcome(302, operator=403),  # needs its query parameters
+        "jsi18n/": ADMIN_ONLY,
+        "r/<path:content_type_id>/<path:object_id>/": outcome(302),
+        "(?P<url>.*)$": outcome(302, operator=404),
+        "^(?P<app_label>auth|clinic)/$": ADMIN_ONLY,
+    }
+    tail = route.removeprefix(ADMIN_PREFIX)
+    if tail in special:
+        return Case(lambda w: admin_url(w, url), special[tail])
+    model_route = re.fullmatch(r"(\w+)/(\w+)/(.*)", tail)
+    if not model_route:
+        return None
+    model_key, rest = f"{model_route[1]}.{model_route[2]}", model_route[3]
+    expected = {
+        "": ADMIN_ONLY,
+        "add/": ADMIN_ONLY,
+        "<path:object_id>/change/": ADMIN_ONLY,
+        "<path:object_id>/history/": ADMIN_ONLY,
+        "<path:object_id>/delete/": ADMIN_ONLY,
+        "<path:object_id>/": outcome(302),  # old-style object URL redirects to change
+        "<id>/password/": ADMIN_ONLY,
+    }
+    if rest not in expected:
+        return None
+    if model_key == "clinic.invitation" and rest == "add/":
+        expected[rest] = outcome(302, operator=403)  # invitations are sent from patient pages
+    return Case(lambda w: admin_url(w, url, model_key), expected[rest])
+
+
+def admin_url(w: World, url: str, model_key: str | None = None) -> str:
+    replacements = {
+        "(?P<url>.*)$": "no-such-admin-page/",
+        "^(?P<app_label>auth|clinic)/$": "clinic/",
+        "<path:content_type_id>": str(ContentType.objects.get_for_model(Patient).pk),
+    }
+    for old, new in replacements.items():
+        url = url.replace(old, new)
+    obj = w.admin_objects.get(model_key or "clinic.patient")
+    return url.replace("<path:object_id>", str(obj.pk)).replace("<id>", str(obj.pk))
+
+
+# --- walking the URLconf -------------------------------------------------------------------
+
+
+def walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
+    """(key, full route) for every pattern: key is the qualified name, or the route if unnamed."""
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(part for part in [namespace, pattern.namespace or ""] if part)
+            yield from walk(pattern.url_patterns, route, inner)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            yield (name or route), route
+
+
+def classify(key: str, route: str) -> Case | None:
+    if route.startswith(ADMIN_PREFIX):
+        return admin_case(route)
+    return MATRIX.get(key)
+
+
+ALL_ROUTES = sorted(set(walk(get_resolver().url_patterns)), key=lambda item: item[1])
+
+
+def test_every_url_is_classified():
+    unclassified = [route for key, route in ALL_ROUTES if classify(key, route) is None]
+    assert unclassified == [], f"add these URL patterns to the access matrix: {unclassified}"
+
+
+def test_matrix_names_only_existing_urls():
+    keys = {key for key, _ in ALL_ROUTES}
+    assert set(MATRIX) <= keys, f"stale entries: {set(MATRIX) - keys}"
+
+
+@pytest.fixture
+def world(admin_a, clinician_a, clinician_b, patient_a, patient_a2, patient_b, operator):
+    sent = send_invitation(patient_a2, sent_by=clinician_a.user, base_url="http://testserver/")
+    token = sent.link.rstrip("/").rsplit("/", 1)[-1]
+    group = Group.objects.create(name="Reviewers")
+    return World(
+        users={
+            "anon": None,
+            "patient_a": patient_a.user,
+            "patient_b": patient_b.user,
+            "clinician_a": clinician_a.user,
+            "admin_a": admin_a.user,
+            "clinician_b": clinician_b.user,
+            "operator": operator,
+        },
+        patient_a=patient_a,
+        invitation_token=token,
+        admin_objects={
+            "clinic.user": patient_a.user,
+            "clinic.clinic": clinician_a.clinic,
+            "clinic.clinician": clinician_a,
+            "clinic.patient": patient_a,
+            "clinic.invitation": Invitation.objects.get(patient=patient_a2),
+            "auth.group": group,
+        },
+    )
+
+
+@pytest.mark.parametrize("key,route", ALL_ROUTES, ids=[key for key, _ in ALL_ROUTES])
+def test_access(world, key, route):
+    case = classify(key, route)
+    assert case is not None, f"{route} is not in the access matrix"
+    url = case.url(world)
+    wrong = []
+    for method, expected in (("get", case.get), ("post", case.post)):
+        for persona in PERSONAS:
+            if method == "post" and route.startswith(ADMIN_PREFIX):
+                continue
+            response = getattr(client_for(world.users[persona]), method)(url)
+            if response.status_code != expected[persona]:
+                wrong.append(
+                    f"{method.upper()} as {persona}: {response.status_code}, "
+                    f"expected {expected[persona]}"
+                )
+            elif response.status_code == 302 and persona == "anon" and expected[persona] == 302:
+                target = response.url
+                if not (route.startswith(ADMIN_PREFIX) or key in {"logout"}):
+                    assert target.startswith(reverse("login")), f"{url}: anon sent to {target}"
+    assert wrong == [], f"{url}: " + "; ".join(wrong)
+
+
+def test_state_changes_need_a_csrf_token(clinician_a, patient_a2):
+    client = client_for(clinician_a.user)
+    client.handler.enforce_csrf_checks = True
+    response = client.post(reverse("patient_invite", args=[patient_a2.pk]))
+    assert response.status_code == 403
+    assert not Invitation.objects.exists()
