@@ -134,3 +134,14 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture
+def context(context, live_server):
+    """Every page a browser test opens may load only the app's own files: no CDN, no
+    third-party request."""
+    from tests.browser import watch_requests
+
+    outside = watch_requests(context, live_server.url)
+    yield context
+    assert outside == [], f"requests left the app: {outside}"
