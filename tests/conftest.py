@@ -137,7 +137,7 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def context(context, live_server):
+def context(live_server, context):
     """Every page a browser test opens may load only the app's own files: no CDN, no
     third-party request."""
     from tests.browser import watch_requests
