@@ -22,6 +22,7 @@ venv: $(VENV)/.installed
 # Migrate and load the reference content and the demo clinic (each step is idempotent).
 setup: venv
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py load_library
 	DEBUG=1 $(BIN)/python manage.py collectstatic --noinput -v0
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 

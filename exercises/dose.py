@@ -1,0 +1,89 @@
+"""A dose as clinicians write it, and the one function that puts it into plain words.
+
+Every screen and document that shows a dose (library, builder, patient portal, handouts) uses
+`describe_dose`, so "3 sets of 10–12 reps, each side, hold 1 second" reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+
+
+class Side(models.TextChoices):
+    EACH = "each", "Each side"
+    LEFT = "left", "Left side only"
+    RIGHT = "right", "Right side only"
+    BOTH = "both", "Both sides together"
+
+
+SIDE_WORDS = {
+    Side.EACH: "each side",
+    Side.LEFT: "left side only",
+    Side.RIGHT: "right side only",
+    Side.BOTH: "",
+}
+
+
+@dataclass(frozen=True)
+class Dose:
+    sets: int = 1
+    reps_min: int | None = None
+    reps_max: int | None = None  # set for a range such as 10–12
+    to_fatigue: bool = False  # "until tired" instead of a rep count
+    hold_min: int = 0  # seconds
+    hold_max: int | None = None  # set for a range such as 20–30 seconds
+    side: str = Side.EACH
+    rest_seconds: int = 0
+    resistance: str = ""
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def describe_seconds(low: int, high: int | None = None) -> str:
+    """20 → "20 seconds"; 20, 30 → "20–30 seconds"; 90 → "1 minute 30 seconds"."""
+    if high and high != low:
+        if high < 60:
+            return f"{low}–{high} seconds"
+        if low % 60 == 0 and high % 60 == 0:
+            return f"{low // 60}–{high // 60} minutes"
+        return f"{describe_seconds(low)} to {describe_seconds(high)}"
+    minutes, seconds = divmod(low, 60)
+    if minutes and seconds:
+        return f"{plural(minutes, 'minute')} {plural(seconds, 'second')}"
+    if minutes:
+        return plural(minutes, "minute")
+    return plural(seconds, "second")
+
+
+def describe_reps(dose: Dose) -> str:
+    if dose.to_fatigue:
+        return "until tired"
+    low, high = dose.reps_min or 1, dose.reps_max
+    if high and high != low:
+        return f"{low}–{high} reps"
+    return plural(low, "rep")
+
+
+def describe_dose(dose: Dose) -> str:
+    """The dose in plain words, for example "3 sets of 10–12 reps, each side, hold 1 second"."""
+    reps = describe_reps(dose)
+    if dose.sets == 1:
+        volume = "1 set, until tired" if dose.to_fatigue else reps
+    elif dose.to_fatigue:
+        volume = f"{dose.sets} sets, each until tired"
+    else:
+        volume = f"{dose.sets} sets of {reps}"
+    parts = [volume]
+    if side := SIDE_WORDS.get(Side(dose.side), ""):
+        parts.append(side)
+    if dose.hold_min or dose.hold_max:
+        parts.append("hold " + describe_seconds(dose.hold_min, dose.hold_max))
+    if dose.resistance:
+        parts.append(f"with {dose.resistance}")
+    if dose.rest_seconds and dose.sets > 1:
+        parts.append(f"rest {describe_seconds(dose.rest_seconds)} between sets")
+    return ", ".join(parts)

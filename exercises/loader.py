@@ -1,0 +1,152 @@
+"""Make the global library in the database match exercises/content.py."""
+
+from __future__ import annotations
+
+from collections import Counter
+from types import ModuleType
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+
+from exercises import content as default_content
+from exercises.models import Equipment, Exercise, ExerciseLink, LinkKind, Muscle
+
+DOSE_FIELDS = {
+    "sets": "default_sets",
+    "reps_min": "default_reps_min",
+    "reps_max": "default_reps_max",
+    "to_fatigue": "default_to_fatigue",
+    "hold_min": "default_hold_min",
+    "hold_max": "default_hold_max",
+    "side": "default_side",
+}
+DOSE_DEFAULTS = {
+    "default_reps_min": None,
+    "default_reps_max": None,
+    "default_to_fatigue": False,
+    "default_hold_min": 0,
+    "default_hold_max": None,
+    "default_side": "each",
+}
+
+
+def load_library(content: ModuleType = default_content) -> Counter[str]:
+    """Create, update or leave each global exercise, its lookups and the links between global
+    exercises. Returns counts such as {"created": 7} or {"unchanged": 7}. Clinic exercises and
+    their links are never touched."""
+    report: Counter[str] = Counter()
+    with transaction.atomic():
+        equipment = {
+            slug: _upsert(Equipment, report, slug, {"name": name})
+            for slug, name in content.EQUIPMENT.items()
+        }
+        muscles = {
+            slug: _upsert(Muscle, report, slug, {"name": name, "plain_name": plain})
+            for slug, (name, plain) in content.MUSCLES.items()
+        }
+        exercises = {}
+        for entry in content.EXERCISES:
+            exercise, state = _upsert_exercise(entry)
+            changed_m2m = _set_m2m(exercise.equipment, [equipment[s] for s in entry["equipment"]])
+            changed_m2m |= _set_m2m(
+                exercise.target_muscles, [muscles[s] for s in entry["target_muscles"]]
+            )
+            if state == "unchanged" and changed_m2m:
+                state = "updated"
+            report[state] += 1
+            exercises[entry["slug"]] = exercise
+        report["links changed"] = _sync_links(content.LINKS, exercises)
+    return report
+
+
+def _upsert(model: Any, report: Counter[str], slug: str, values: dict[str, Any]) -> Any:
+    obj, created = model.objects.get_or_create(slug=slug, defaults=values)
+    if not created and any(getattr(obj, key) != value for key, value in values.items()):
+        for key, value in values.items():
+            setattr(obj, key, value)
+        obj.save()
+    return obj
+
+
+def _exercise_values(entry: dict[str, Any]) -> dict[str, Any]:
+    values = {
+        key: entry.get(key, [] if key in {"cues", "mistakes", "precautions"} else None)
+        for key in [
+            "name",
+            "summary",
+            "purpose",
+            "position",
+            "region",
+            "body_part",
+            "activity_type",
+            "skill_level",
+            "movements",
+            "steps",
+            "cues",
+            "mistakes",
+            "precautions",
+        ]
+    }
+    values.update(DOSE_DEFAULTS)
+    values.update({DOSE_FIELDS[key]: value for key, value in entry["dose"].items()})
+    values["illustration"] = f"exercises/illustrations/{entry['slug']}.svg"
+    values["video_url"] = entry.get("video_url", "")
+    values["is_archived"] = False
+    return values
+
+
+def _upsert_exercise(entry: dict[str, Any]) -> tuple[Exercise, str]:
+    values = _exercise_values(entry)
+    exercise = Exercise.objects.filter(clinic__isnull=True, slug=entry["slug"]).first()
+    if exercise is None:
+        exercise = Exercise(slug=entry["slug"], **values)
+        exercise.full_clean()
+        exercise.save()
+        return exercise, "created"
+    if all(getattr(exercise, key) == value for key, value in values.items()):
+        return exercise, "unchanged"
+    for key, value in values.items():
+        setattr(exercise, key, value)
+    exercise.full_clean()
+    exercise.save()
+    return exercise, "updated"
+
+
+def _set_m2m(manager: Any, wanted: list[Any]) -> bool:
+    if {obj.pk for obj in manager.all()} == {obj.pk for obj in wanted}:
+        return False
+    manager.set(wanted)
+    return True
+
+
+def _sync_links(links: list[tuple[str, str, str, str, str]], exercises: dict[str, Exercise]) -> int:
+    """The links between global exercises are exactly those in the content."""
+    wanted = {}
+    for first, second, kind, note, reverse_note in links:
+        source, target = exercises[first], exercises[second]
+        if kind == LinkKind.REGRESSION:
+            source, target, note, reverse_note = target, source, reverse_note, note
+            kind = LinkKind.PROGRESSION
+        wanted[frozenset({source.pk, target.pk})] = (source, target, kind, note, reverse_note)
+    changes = 0
+    existing = ExerciseLink.objects.filter(source__clinic__isnull=True, target__clinic__isnull=True)
+    for link in existing:
+        key = frozenset({link.source_id, link.target_id})
+        spec = wanted.pop(key, None)
+        current = (link.source_id, link.target_id, link.kind, link.note, link.reverse_note)
+        if spec and current == (spec[0].pk, spec[1].pk, *spec[2:]):
+            continue
+        link.delete()
+        changes += 1
+        if spec:
+            wanted[key] = spec
+    for source, target, kind, note, reverse_note in wanted.values():
+        ExerciseLink.objects.filter(
+            Q(source=source, target=target) | Q(source=target, target=source)
+        ).delete()
+        ExerciseLink.objects.create(
+            source=source, target=target, kind=kind, note=note, reverse_note=reverse_note
+        )
+        changes += 1
+    return changes
