@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from clinic.models import Clinic, Clinician, Patient
+from exercises.models import Exercise
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
@@ -97,3 +98,20 @@ def patient_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return wrapped  # type: ignore[return-value]
+
+
+def exercises_for(user: Any) -> QuerySet[Exercise]:
+    """Exercises a clinician may see: the global library and their clinic's own exercises."""
+    clinician = clinician_for(user)
+    if clinician is None:
+        return Exercise.objects.none()
+    return Exercise.objects.visible_to_clinic(clinician.clinic)
+
+
+def exercise_for(user: Any, pk: int, *, editable: bool = False) -> Exercise:
+    """One exercise the user may see, or 404. With editable=True, only the clinic's own
+    exercises qualify: the global library is edited in the physio admin."""
+    exercises = exercises_for(user)
+    if editable:
+        exercises = exercises.filter(clinic__isnull=False)
+    return get_object_or_404(exercises, pk=pk)

@@ -5,6 +5,9 @@ from django.http import HttpRequest
 
 from clinic.models import Clinic, Clinician, Invitation, Patient, User
 
+# Links typed without a scheme are taken as https (Django 6's default), in every admin form.
+HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
@@ -36,7 +39,7 @@ class ClinicAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "email"]
     list_filter = ["timezone"]
     prepopulated_fields = {"slug": ["name"]}
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = HTTPS_URL_FIELDS
     inlines = [ClinicianInline]
 
 

@@ -4,7 +4,12 @@ from django.http import HttpRequest
 
 from clinic.access import clinician_for, patient_profile_for
 
-NAV_SECTIONS = {"patient": "patients", "portal": "today"}
+NAV_SECTIONS = {
+    "patient": "patients",
+    "library": "library",
+    "exercise": "library",
+    "portal": "today",
+}
 
 
 def roles(request: HttpRequest) -> dict[str, Any]:

@@ -55,6 +55,7 @@ urlpatterns = [
     path("patients/<int:pk>/archive/", views.patient_archive, name="patient_archive"),
     path("patients/<int:pk>/restore/", views.patient_restore, name="patient_restore"),
     path("patients/<int:pk>/invite/", views.patient_invite, name="patient_invite"),
+    path("library/", include("exercises.urls")),
     path("my/", views.portal_home, name="portal_home"),
     path("physio-admin/", admin.site.urls),
 ]

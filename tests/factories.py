@@ -3,6 +3,7 @@ from datetime import date
 import factory
 
 from clinic.models import Clinic, Clinician, Patient, User
+from exercises.models import Exercise
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -59,3 +60,22 @@ class PatientFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             obj.user = UserFactory(email=obj.email, full_name=obj.full_name)
             obj.save(update_fields=["user"])
+
+
+class ExerciseFactory(factory.django.DjangoModelFactory):
+    """A clinic's own exercise (pass clinic=None for a global one)."""
+
+    class Meta:
+        model = Exercise
+
+    clinic = factory.SubFactory(ClinicFactory)
+    name = factory.Sequence(lambda n: f"Practice move {n}")
+    slug = factory.Sequence(lambda n: f"practice-move-{n}")
+    summary = "A practice move."
+    purpose = "Keeps things moving."
+    position = "standing"
+    region = "lower_body"
+    body_part = "knee"
+    activity_type = "body_weight"
+    steps = factory.LazyFunction(lambda: ["Stand tall.", "Bend your knees a little."])
+    default_reps_min = 10

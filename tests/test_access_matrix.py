@@ -22,7 +22,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from clinic.invitations import send_invitation
 from clinic.models import Invitation, Patient
+from exercises.loader import load_library
+from exercises.models import Equipment, Exercise, ExerciseLink, Muscle
 from tests.conftest import client_for
+from tests.factories import ExerciseFactory
 
 PERSONAS = ["anon", "patient_a", "patient_b", "clinician_a", "admin_a", "clinician_b", "operator"]
 ADMIN_PREFIX = "physio-admin/"
@@ -52,6 +55,8 @@ class World:
     users: dict[str, Any]
     patient_a: Patient
     invitation_token: str
+    global_exercise: Exercise
+    clinic_a_exercise: Exercise
     admin_objects: dict[str, Any]
 
 
@@ -61,6 +66,10 @@ def named(name: str, **kwargs: Callable[[World], Any]) -> Callable[[World], str]
 
 def patient_a_pk(w: World) -> int:
     return w.patient_a.pk
+
+
+def clinic_a_exercise_pk(w: World) -> int:
+    return w.clinic_a_exercise.pk
 
 
 MATRIX: dict[str, Case] = {
@@ -116,6 +125,31 @@ MATRIX: dict[str, Case] = {
         outcome(404, anon=302, **CLINIC_A_STAFF_REDIRECT),
     ),
     "portal_home": Case(named("portal_home"), outcome(404, anon=302, patient_a=200, patient_b=200)),
+    "library": Case(named("library"), outcome(404, anon=302, **ANY_CLINICIAN)),
+    "exercise_create": Case(
+        named("exercise_create"),
+        outcome(404, anon=302, **ANY_CLINICIAN),
+        outcome(404, anon=302, **ANY_CLINICIAN),
+    ),
+    # A clinic's own exercise; the global library is checked in test_library_views.
+    "exercise_detail": Case(
+        named("exercise_detail", pk=clinic_a_exercise_pk), outcome(404, anon=302, **CLINIC_A_STAFF)
+    ),
+    "exercise_edit": Case(
+        named("exercise_edit", pk=clinic_a_exercise_pk),
+        outcome(404, anon=302, **CLINIC_A_STAFF),
+        outcome(404, anon=302, **CLINIC_A_STAFF),
+    ),
+    "exercise_archive": Case(
+        named("exercise_archive", pk=clinic_a_exercise_pk),
+        outcome(404, anon=302, **CLINIC_A_STAFF),
+        outcome(404, anon=302, **CLINIC_A_STAFF_REDIRECT),
+    ),
+    "exercise_restore": Case(
+        named("exercise_restore", pk=clinic_a_exercise_pk),
+        ALL_405,
+        outcome(404, anon=302, **CLINIC_A_STAFF_REDIRECT),
+    ),
 }
 
 
@@ -138,9 +172,10 @@ def admin_case(route: str) -> Case | None:
         "jsi18n/": ADMIN_ONLY,
         "r/<path:content_type_id>/<path:object_id>/": outcome(302),
         "(?P<url>.*)$": outcome(302, operator=404),
-        "^(?P<app_label>auth|clinic)/$": ADMIN_ONLY,
     }
     tail = route.removeprefix(ADMIN_PREFIX)
+    if tail.startswith("^(?P<app_label>"):
+        return Case(lambda w: admin_url(w, "/" + ADMIN_PREFIX + "clinic/"), ADMIN_ONLY)
     if tail in special:
         return Case(lambda w: admin_url(w, url), special[tail])
     model_route = re.fullmatch(r"(\w+)/(\w+)/(.*)", tail)
@@ -166,7 +201,6 @@ def admin_case(route: str) -> Case | None:
 def admin_url(w: World, url: str, model_key: str | None = None) -> str:
     replacements = {
         "(?P<url>.*)$": "no-such-admin-page/",
-        "^(?P<app_label>auth|clinic)/$": "clinic/",
         "<path:content_type_id>": str(ContentType.objects.get_for_model(Patient).pk),
     }
     for old, new in replacements.items():
@@ -214,6 +248,8 @@ def world(admin_a, clinician_a, clinician_b, patient_a, patient_a2, patient_b, o
     sent = send_invitation(patient_a2, sent_by=clinician_a.user, base_url="http://testserver/")
     token = sent.link.rstrip("/").rsplit("/", 1)[-1]
     group = Group.objects.create(name="Reviewers")
+    load_library()
+    global_exercise = Exercise.objects.get(clinic=None, slug="reverse-clamshell")
     return World(
         users={
             "anon": None,
@@ -226,6 +262,8 @@ def world(admin_a, clinician_a, clinician_b, patient_a, patient_a2, patient_b, o
         },
         patient_a=patient_a,
         invitation_token=token,
+        global_exercise=global_exercise,
+        clinic_a_exercise=ExerciseFactory(clinic=clinician_a.clinic),
         admin_objects={
             "clinic.user": patient_a.user,
             "clinic.clinic": clinician_a.clinic,
@@ -233,6 +271,10 @@ def world(admin_a, clinician_a, clinician_b, patient_a, patient_a2, patient_b, o
             "clinic.patient": patient_a,
             "clinic.invitation": Invitation.objects.get(patient=patient_a2),
             "auth.group": group,
+            "exercises.exercise": global_exercise,
+            "exercises.exerciselink": ExerciseLink.objects.first(),
+            "exercises.equipment": Equipment.objects.first(),
+            "exercises.muscle": Muscle.objects.first(),
         },
     )
 

@@ -1,0 +1,246 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.text import slugify
+
+from clinic.images import clean_uploaded_image
+from clinic.models import Clinic
+from exercises.dose import Side
+from exercises.ladder import ladder_for, link_exercises, unlink
+from exercises.models import (
+    ActivityType,
+    BodyPart,
+    Equipment,
+    Exercise,
+    LinkKind,
+    Movement,
+    Muscle,
+    Position,
+    Region,
+    SkillLevel,
+)
+
+
+def with_any(label: str, choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [("", label), *choices]
+
+
+class LibrarySearchForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=100)
+    region = forms.ChoiceField(required=False, choices=with_any("Any region", Region.choices))
+    body_part = forms.ChoiceField(
+        label="Body part", required=False, choices=with_any("Any body part", BodyPart.choices)
+    )
+    activity_type = forms.ChoiceField(
+        label="Activity", required=False, choices=with_any("Any activity", ActivityType.choices)
+    )
+    equipment = forms.ChoiceField(label="Equipment", required=False)
+    skill_level = forms.ChoiceField(
+        label="Level", required=False, choices=with_any("Any level", SkillLevel.choices)
+    )
+    position = forms.ChoiceField(required=False, choices=with_any("Any position", Position.choices))
+
+    FILTERS = ["region", "body_part", "activity_type", "skill_level", "position"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["equipment"].choices = with_any(  # type: ignore[attr-defined]
+            "Any equipment", list(Equipment.objects.values_list("slug", "name"))
+        )
+
+    def filter(self, exercises: QuerySet[Exercise]) -> QuerySet[Exercise]:
+        if not self.is_valid():
+            return exercises
+        data = self.cleaned_data
+        if data["q"].strip():
+            exercises = exercises.search(data["q"])  # type: ignore[attr-defined]
+        for name in self.FILTERS:
+            if data[name]:
+                exercises = exercises.filter(**{name: data[name]})
+        if data["equipment"]:
+            exercises = exercises.filter(equipment__slug=data["equipment"])
+        return exercises
+
+    @property
+    def is_filtered(self) -> bool:
+        return self.is_bound and any(self.data.get(name) for name in self.fields)
+
+
+class LinesField(forms.CharField):
+    """A textarea where each non-empty line is one item of a list."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def prepare_value(self, value: Any) -> Any:
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value) or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+LINK_FIELDS = {
+    "progressions": LinkKind.PROGRESSION,
+    "regressions": LinkKind.REGRESSION,
+    "alternatives": LinkKind.ALTERNATIVE,
+}
+
+
+class ExerciseForm(forms.ModelForm):
+    """A clinic's own exercise, with its pictures and its place on the ladder."""
+
+    steps = LinesField(help_text="One step per line, in order. Short, plain sentences.")
+    cues = LinesField(label="Form cues", required=False, help_text="One cue per line.")
+    mistakes = LinesField(label="Common mistakes", required=False, help_text="One per line.")
+    precautions = LinesField(required=False, help_text="One per line.")
+    movements = forms.MultipleChoiceField(
+        label="Movements trained",
+        choices=Movement.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    upload = forms.FileField(
+        label="Picture",
+        required=False,
+        help_text="JPEG or PNG, at most 5 MB and 20 megapixels.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
+    video_url = forms.URLField(
+        label="Video link",
+        required=False,
+        assume_scheme="https",
+        help_text="Shown as a link; the video is not embedded.",
+    )
+    progressions = forms.ModelMultipleChoiceField(
+        queryset=Exercise.objects.none(), required=False, label="Harder versions (progressions)"
+    )
+    regressions = forms.ModelMultipleChoiceField(
+        queryset=Exercise.objects.none(), required=False, label="Easier versions (regressions)"
+    )
+    alternatives = forms.ModelMultipleChoiceField(
+        queryset=Exercise.objects.none(), required=False, label="Alternatives"
+    )
+
+    class Meta:
+        model = Exercise
+        fields = [
+            "name",
+            "summary",
+            "purpose",
+            "position",
+            "region",
+            "body_part",
+            "activity_type",
+            "skill_level",
+            "equipment",
+            "target_muscles",
+            "movements",
+            "steps",
+            "cues",
+            "mistakes",
+            "precautions",
+            "default_sets",
+            "default_reps_min",
+            "default_reps_max",
+            "default_to_fatigue",
+            "default_hold_min",
+            "default_hold_max",
+            "default_side",
+            "video_url",
+        ]
+        labels = {
+            "default_sets": "Sets",
+            "default_reps_min": "Reps",
+            "default_reps_max": "Reps up to (for a range)",
+            "default_to_fatigue": "Until tired instead of a rep count",
+            "default_hold_min": "Hold (seconds)",
+            "default_hold_max": "Hold up to (seconds, for a range)",
+            "default_side": "Side",
+        }
+        widgets = {
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "equipment": forms.CheckboxSelectMultiple,
+            "target_muscles": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.clinic = clinic
+        self.instance.clinic = clinic
+        self.fields["equipment"].queryset = Equipment.objects.all()  # type: ignore[attr-defined]
+        self.fields["target_muscles"].queryset = Muscle.objects.all()  # type: ignore[attr-defined]
+        self.fields["default_side"].choices = Side.choices  # type: ignore[attr-defined]
+        choices = Exercise.objects.visible_to_clinic(clinic).active()
+        if self.instance.pk:
+            choices = choices.exclude(pk=self.instance.pk)
+            ladder = ladder_for(self.instance, clinic)
+            self.initial.update(
+                progressions=[rung.exercise.pk for rung in ladder.progressions],
+                regressions=[rung.exercise.pk for rung in ladder.regressions],
+                alternatives=[rung.exercise.pk for rung in ladder.alternatives],
+            )
+        for name in LINK_FIELDS:
+            self.fields[name].queryset = choices  # type: ignore[attr-defined]
+
+    def clean_upload(self) -> Any:
+        upload = self.cleaned_data.get("upload")
+        if not upload:
+            return None
+        return clean_uploaded_image(upload)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        seen: dict[int, str] = {}
+        for name in LINK_FIELDS:
+            for exercise in cleaned.get(name) or []:
+                if exercise.pk in seen:
+                    self.add_error(
+                        name,
+                        f"{exercise.name} is already listed under "
+                        f"{self.fields[seen[exercise.pk]].label}. Choose one kind of link.",
+                    )
+                seen[exercise.pk] = name
+        return cleaned
+
+    def _unique_slug(self) -> str:
+        base = slugify(self.cleaned_data["name"])[:90] or "exercise"
+        slug, n = base, 2
+        taken = Exercise.objects.filter(clinic=self.clinic).exclude(pk=self.instance.pk)
+        while taken.filter(slug=slug).exists():
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    def save(self, commit: bool = True) -> Exercise:
+        assert commit, "ExerciseForm saves its links too; call save() with commit=True"
+        with transaction.atomic():
+            exercise = super().save(commit=False)
+            if not exercise.slug:
+                exercise.slug = self._unique_slug()
+            if self.cleaned_data.get("upload"):
+                exercise.image.save(
+                    self.cleaned_data["upload"].name, self.cleaned_data["upload"], save=False
+                )
+            exercise.save()
+            self.save_m2m()
+            self._save_links(exercise)
+        return exercise
+
+    def _save_links(self, exercise: Exercise) -> None:
+        current = ladder_for(exercise, self.clinic)
+        had = {rung.exercise.pk: LinkKind.PROGRESSION for rung in current.progressions}
+        had |= {rung.exercise.pk: LinkKind.REGRESSION for rung in current.regressions}
+        had |= {rung.exercise.pk: LinkKind.ALTERNATIVE for rung in current.alternatives}
+        wanted = {
+            other.pk: (other, kind)
+            for name, kind in LINK_FIELDS.items()
+            for other in self.cleaned_data.get(name) or []
+        }
+        for pk, (other, kind) in wanted.items():
+            if had.get(pk) != kind:
+                link_exercises(exercise, other, kind)
+        for pk in set(had) - set(wanted):
+            unlink(exercise, Exercise(pk=pk))
