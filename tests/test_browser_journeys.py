@@ -7,6 +7,7 @@ from django.core import mail
 from playwright.sync_api import Page, expect
 
 from clinic.models import Patient
+from exercises.loader import load_library
 from tests.browser import assert_accessible, sign_in, watch_requests
 from tests.factories import PASSWORD
 
@@ -59,3 +60,61 @@ def test_form_errors_are_shown_next_to_the_fields(page: Page, live_server, clini
     expect(page.get_by_text("Enter a valid email address.")).to_be_visible()
     assert_accessible(page)
     assert not Patient.objects.exists()
+
+
+def test_clinician_searches_the_library_and_follows_the_ladder(
+    page: Page, live_server, clinician_a
+):
+    load_library()
+    sign_in(page, live_server.url, "carl@northside.example", PASSWORD)
+    page.get_by_role("link", name="Exercise library").click()
+    expect(page.get_by_role("heading", name="Exercise library")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_label("Search by name, muscle, or words in the steps").fill("clamshell")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_text("5 exercises match")).to_be_visible()
+    page.get_by_label("Equipment").select_option(label="Mini band")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_text("1 exercise matches")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_label("Equipment").select_option(label="Any equipment")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("link", name="Reverse clamshell", exact=True).click()
+    expect(page.get_by_role("heading", name="Reverse clamshell", exact=True)).to_be_visible()
+    expect(page.get_by_text("3 sets of 10–12 reps, each side, hold 1 second")).to_be_visible()
+    assert_accessible(page)
+
+    regressions = page.locator(".ladder-group", has_text="Easier: regressions")
+    regressions.get_by_role("link", name="Single-leg windshield-wiper stretch").click()
+    expect(
+        page.get_by_role("heading", name="Single-leg windshield-wiper stretch")
+    ).to_be_visible()
+    expect(page.get_by_text("Hold for 20 to 30 seconds.")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_clinician_adds_a_clinic_exercise(page: Page, live_server, clinician_a):
+    load_library()
+    sign_in(page, live_server.url, "carl@northside.example", PASSWORD)
+    page.goto(live_server.url + "/library/new/")
+    assert_accessible(page)
+    page.get_by_label("Name").fill("Heel raise")
+    page.get_by_label("Summary").fill("Rise up onto your toes.")
+    page.get_by_label("Purpose").fill("Makes your calves stronger.")
+    page.get_by_label("Position").select_option(label="Standing")
+    page.get_by_label("Region").select_option(label="Lower body")
+    page.get_by_label("Body part").select_option(label="Ankle and foot")
+    page.get_by_label("Activity type").select_option(label="Body-weight strength")
+    page.get_by_label("Steps").fill("Hold a chair.\nRise up onto your toes.\nLower slowly.")
+    page.get_by_label("Reps", exact=True).fill("12")
+    page.get_by_label("Easier versions (regressions)").select_option(label="Clamshell")
+    page.get_by_role("button", name="Add exercise").click()
+
+    expect(page.get_by_role("heading", name="Heel raise")).to_be_visible()
+    expect(page.get_by_text("3 sets of 12 reps, each side")).to_be_visible()
+    expect(page.locator(".ladder-group", has_text="Easier").get_by_role("link")).to_have_text(
+        "Clamshell"
+    )
+    assert_accessible(page)
