@@ -88,9 +88,7 @@ def test_clinician_searches_the_library_and_follows_the_ladder(
 
     regressions = page.locator(".ladder-group", has_text="Easier: regressions")
     regressions.get_by_role("link", name="Single-leg windshield-wiper stretch").click()
-    expect(
-        page.get_by_role("heading", name="Single-leg windshield-wiper stretch")
-    ).to_be_visible()
+    expect(page.get_by_role("heading", name="Single-leg windshield-wiper stretch")).to_be_visible()
     expect(page.get_by_text("Hold for 20 to 30 seconds.")).to_be_visible()
     assert_accessible(page)
 
