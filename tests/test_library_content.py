@@ -163,3 +163,38 @@ def test_every_seeded_exercise_has_its_drawing(library):
     for exercise in library.values():
         assert (OUT / f"{exercise.slug}.svg").exists()
         assert exercise.illustration_url.endswith(f"{exercise.slug}.svg")
+
+
+def test_database_refuses_self_links_and_second_links_between_a_pair(library):
+    from django.db import IntegrityError, transaction
+
+    clamshell, banded = library["clamshell"], library["clamshell-loop-band"]
+    for source, target, kind in [
+        (clamshell, clamshell, "alternative"),  # to itself
+        (banded, clamshell, "progression"),  # the reverse of an existing link
+        (clamshell, banded, "alternative"),  # a second link, other kind
+        (clamshell, banded, "regression"),  # regressions are stored as reversed progressions
+    ]:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            ExerciseLink.objects.create(source=source, target=target, kind=kind)
+
+
+def test_linking_as_a_regression_stores_the_reverse_progression(library):
+    from exercises.ladder import link_exercises
+
+    link = link_exercises(
+        library["clamshell"],
+        library["side-lying-leg-raise"],
+        "regression",
+        note="Easier",
+        reverse_note="Harder",
+    )
+    assert (link.source, link.target, link.kind) == (
+        library["side-lying-leg-raise"],
+        library["clamshell"],
+        "progression",
+    )
+    ladder = ladder_for(library["clamshell"], None)
+    assert [(r.exercise.slug, r.note) for r in ladder.regressions] == [
+        ("side-lying-leg-raise", "Easier")
+    ]
