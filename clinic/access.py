@@ -11,12 +11,13 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from clinic.models import Clinic, Clinician, Patient
 from exercises.models import Exercise
+from programs.models import Program, ProgramItem
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
@@ -115,3 +116,40 @@ def exercise_for(user: Any, pk: int, *, editable: bool = False) -> Exercise:
     if editable:
         exercises = exercises.filter(clinic__isnull=False)
     return get_object_or_404(exercises, pk=pk)
+
+
+def programs_for(user: Any) -> QuerySet[Program]:
+    """Programs and templates a clinician may open: their clinic's patient programs and clinic
+    templates, their own personal templates, and the library's templates."""
+    clinician = clinician_for(user)
+    if clinician is None:
+        return Program.objects.none()
+    scope = Program.Scope
+    return Program.objects.filter(
+        Q(scope__in=[scope.PATIENT, scope.CLINIC], clinic_id=clinician.clinic_id)
+        | Q(scope=scope.PERSONAL, owner=clinician)
+        | Q(scope=scope.LIBRARY)
+    )
+
+
+def program_for(user: Any, pk: int) -> Program:
+    """One program or template the clinician may open, or 404."""
+    return get_object_or_404(
+        programs_for(user).select_related("patient__clinic", "clinic", "owner"), pk=pk
+    )
+
+
+def item_for(program: Program, pk: int) -> ProgramItem:
+    """An item of that program, or 404 (an item id from another program is refused)."""
+    return get_object_or_404(program.items.select_related("exercise"), pk=pk)
+
+
+def portal_programs_for(user: Any) -> QuerySet[Program]:
+    """The programs a patient sees in the portal: their own, once their physio has activated
+    them."""
+    patient = patient_profile_for(user)
+    if patient is None:
+        return Program.objects.none()
+    return Program.objects.filter(patient=patient, scope=Program.Scope.PATIENT).exclude(
+        status=Program.Status.DRAFT
+    )

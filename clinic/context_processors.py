@@ -8,6 +8,8 @@ NAV_SECTIONS = {
     "patient": "patients",
     "library": "library",
     "exercise": "library",
+    "program": "patients",
+    "template": "templates",
     "portal": "today",
 }
 

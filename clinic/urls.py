@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from clinic import views
 from clinic.forms import EmailAuthenticationForm
+from programs import views as program_views
 
 admin.site.site_header = "Physio admin"
 admin.site.site_title = "Physio admin"
@@ -55,6 +56,10 @@ urlpatterns = [
     path("patients/<int:pk>/archive/", views.patient_archive, name="patient_archive"),
     path("patients/<int:pk>/restore/", views.patient_restore, name="patient_restore"),
     path("patients/<int:pk>/invite/", views.patient_invite, name="patient_invite"),
+    path("patients/<int:pk>/programs/new/", program_views.program_create, name="program_create"),
+    path("programs/", include("programs.urls")),
+    path("templates/", program_views.template_list, name="template_list"),
+    path("templates/new/", program_views.template_create, name="template_create"),
     path("library/", include("exercises.urls")),
     path("my/", views.portal_home, name="portal_home"),
     path("physio-admin/", admin.site.urls),

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -16,6 +16,7 @@ from clinic.access import (
     patient_profile_for,
     patient_required,
     patients_for,
+    portal_programs_for,
 )
 from clinic.forms import AcceptInvitationForm, PatientForm, PatientSearchForm
 from clinic.invitations import (
@@ -26,6 +27,7 @@ from clinic.invitations import (
     send_invitation,
 )
 from clinic.models import Invitation, Patient
+from programs.models import Program, ProgramItem
 
 PATIENTS_PER_PAGE = 25
 
@@ -95,6 +97,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "clinic/patient_detail.html",
         {
             "patient": patient,
+            "programs": list(patient.programs.order_by("status", "-created_at")),
             "invitation": invitation,
             "invitation_blocker": invitation_blocker(patient),
         },
@@ -192,4 +195,12 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 @require_safe
 @patient_required
 def portal_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "clinic/portal_home.html", {"patient": request.patient})
+    programs = (
+        portal_programs_for(request.user)
+        .filter(status=Program.Status.ACTIVE)
+        .prefetch_related(Prefetch("items", ProgramItem.objects.select_related("exercise")))
+        .order_by("start_date", "pk")
+    )
+    return render(
+        request, "clinic/portal_home.html", {"patient": request.patient, "programs": programs}
+    )

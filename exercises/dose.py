@@ -36,7 +36,7 @@ class Dose:
     hold_max: int | None = None  # set for a range such as 20–30 seconds
     side: str = Side.EACH
     rest_seconds: int = 0
-    resistance: str = ""
+    resistance: str = ""  # in words, e.g. "a red band" or "2 kg"
 
 
 def plural(count: int, word: str) -> str:
@@ -87,3 +87,58 @@ def describe_dose(dose: Dose) -> str:
     if dose.rest_seconds and dose.sets > 1:
         parts.append(f"rest {describe_seconds(dose.rest_seconds)} between sets")
     return ", ".join(parts)
+
+
+class Band(models.TextChoices):
+    """Resistance band strengths, lightest first, named by their usual colours."""
+
+    YELLOW = "yellow", "Yellow (extra light)"
+    RED = "red", "Red (light)"
+    GREEN = "green", "Green (medium)"
+    BLUE = "blue", "Blue (heavy)"
+    BLACK = "black", "Black (extra heavy)"
+    SILVER = "silver", "Silver (special heavy)"
+
+
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+TIMES_A_DAY = {1: "once a day", 2: "twice a day"}
+
+
+@dataclass(frozen=True)
+class Frequency:
+    """How often: times per day, on either named weekdays or a number of days a week.
+
+    `weekdays` is a bit mask, Monday = 1, Tuesday = 2, ... Sunday = 64; when it is set it wins
+    over `days_per_week`."""
+
+    times_per_day: int = 1
+    days_per_week: int = 7
+    weekdays: int = 0
+
+    def named_days(self) -> list[int]:
+        """Weekday numbers (Monday = 0) the schedule names, empty for "N days a week"."""
+        return [day for day in range(7) if self.weekdays & (1 << day)]
+
+
+def weekday_mask(days: list[int]) -> int:
+    return sum(1 << day for day in set(days))
+
+
+def join_words(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def describe_frequency(frequency: Frequency) -> str:
+    """ "once a day, every day", "twice a day, 3 days a week", "once a day on Monday and Friday"."""
+    times = TIMES_A_DAY.get(frequency.times_per_day, f"{frequency.times_per_day} times a day")
+    days = frequency.named_days()
+    if days and len(days) < 7:
+        return f"{times} on {join_words([WEEKDAYS[day] for day in days])}"
+    if days or frequency.days_per_week >= 7:
+        return f"{times}, every day"
+    return f"{times}, {plural(frequency.days_per_week, 'day')} a week"
+
+
+def describe_prescription(dose: Dose, frequency: Frequency) -> str:
+    """The whole prescription in plain words: the dose, then how often."""
+    return f"{describe_dose(dose)}, {describe_frequency(frequency)}"

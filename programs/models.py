@@ -1,0 +1,320 @@
+"""Home programs and templates, their items (exercise + dose), and their version history."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from clinic.models import Clinic, Clinician, Patient
+from exercises.dose import Band, Dose, Frequency, Side, describe_dose, describe_frequency
+from exercises.models import Exercise
+
+
+class FrequencyFields(models.Model):
+    """Times a day, and either named weekdays (a bit mask, Monday = 1) or days a week."""
+
+    times_per_day = models.PositiveSmallIntegerField(
+        "times a day", default=1, validators=[MinValueValidator(1), MaxValueValidator(6)]
+    )
+    days_per_week = models.PositiveSmallIntegerField(
+        "days a week", default=7, validators=[MinValueValidator(1), MaxValueValidator(7)]
+    )
+    weekdays = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(127)], help_text="Named days; 0 for none."
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def frequency(self) -> Frequency:
+        return Frequency(self.times_per_day, self.days_per_week, self.weekdays)
+
+    @property
+    def frequency_text(self) -> str:
+        return describe_frequency(self.frequency)
+
+
+class Program(FrequencyFields):
+    """A home program for one patient, or a template (no patient) to start programs from."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ACTIVE = "active", "Active"
+        DISCHARGED = "discharged", "Discharged"
+
+    class Scope(models.TextChoices):
+        PATIENT = "patient", "Patient program"
+        PERSONAL = "personal", "My template"
+        CLINIC = "clinic", "Clinic template"
+        LIBRARY = "library", "Library template"
+
+    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.PATIENT)
+    clinic = models.ForeignKey(
+        Clinic,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="programs",
+        help_text="Empty only for library templates, which every clinic can start from.",
+    )
+    patient = models.ForeignKey(
+        Patient, on_delete=models.CASCADE, null=True, blank=True, related_name="programs"
+    )
+    owner = models.ForeignKey(
+        Clinician,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who a personal template belongs to.",
+    )
+    title = models.CharField(max_length=120)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    note = models.TextField("note to the patient", blank=True, max_length=2000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    discharged_at = models.DateTimeField(null=True, blank=True)
+    revision = models.PositiveIntegerField(
+        default=0, help_text="Goes up with every change; a form from an older revision is stale."
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(scope="patient") & Q(patient__isnull=False) & Q(clinic__isnull=False))
+                | (
+                    Q(scope__in=["personal", "clinic"])
+                    & Q(patient__isnull=True)
+                    & Q(clinic__isnull=False)
+                )
+                | (Q(scope="library") & Q(patient__isnull=True) & Q(clinic__isnull=True)),
+                name="program_scope_matches_owner",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "active", "discharged"]),
+                name="program_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="program_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=Q(times_per_day__gte=1, times_per_day__lte=6)
+                & Q(days_per_week__gte=1, days_per_week__lte=7)
+                & Q(weekdays__gte=0, weekdays__lte=127),
+                name="program_frequency_in_range",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["patient", "status"]),
+            models.Index(fields=["clinic", "scope"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("program_builder", args=[self.pk])
+
+    @property
+    def is_template(self) -> bool:
+        return self.scope != self.Scope.PATIENT
+
+    @property
+    def is_editable(self) -> bool:
+        return self.scope != self.Scope.LIBRARY and self.status != self.Status.DISCHARGED
+
+    def clean(self) -> None:
+        super().clean()
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The end date must be on or after the start date."})
+
+
+class ProgramItem(FrequencyFields):
+    """One exercise in a program, with its dose. Its own frequency, when set, overrides the
+    program's (for example a stretch twice a day in a once-a-day program)."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="items")
+    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+    sets = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    reps_min = models.PositiveSmallIntegerField(
+        "reps", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    reps_max = models.PositiveSmallIntegerField(
+        "reps up to",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    to_fatigue = models.BooleanField("until tired", default=False)
+    hold_min = models.PositiveSmallIntegerField(
+        "hold (seconds)", default=0, validators=[MaxValueValidator(600)]
+    )
+    hold_max = models.PositiveSmallIntegerField(
+        "hold up to (seconds)", null=True, blank=True, validators=[MaxValueValidator(600)]
+    )
+    rest_seconds = models.PositiveSmallIntegerField(
+        "rest between sets (seconds)", default=0, validators=[MaxValueValidator(600)]
+    )
+    side = models.CharField(max_length=8, choices=Side.choices, default=Side.EACH)
+    band = models.CharField("band", max_length=10, choices=Band.choices, blank=True)
+    load_kg = models.DecimalField(
+        "load (kg)",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("200"))],
+    )
+    note = models.CharField("note to the patient", max_length=300, blank=True)
+    has_own_frequency = models.BooleanField(
+        "own frequency", default=False, help_text="Use this item's frequency, not the program's."
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sets__gte=1, sets__lte=10), name="item_sets_1_to_10"
+            ),
+            models.CheckConstraint(
+                condition=Q(to_fatigue=True) | Q(reps_min__gte=1, reps_min__lte=100),
+                name="item_reps_or_fatigue",
+            ),
+            models.CheckConstraint(
+                condition=Q(reps_max__isnull=True)
+                | Q(reps_min__isnull=False, reps_max__gte=F("reps_min"), reps_max__lte=100),
+                name="item_rep_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(hold_min__lte=600)
+                & (Q(hold_max__isnull=True) | Q(hold_max__gte=F("hold_min"), hold_max__lte=600)),
+                name="item_hold_range_ordered",
+            ),
+            models.CheckConstraint(condition=Q(rest_seconds__lte=600), name="item_rest_in_range"),
+            models.CheckConstraint(
+                condition=Q(band="") | Q(load_kg__isnull=True), name="item_band_or_load"
+            ),
+            models.CheckConstraint(
+                condition=Q(times_per_day__gte=1, times_per_day__lte=6)
+                & Q(days_per_week__gte=1, days_per_week__lte=7)
+                & Q(weekdays__gte=0, weekdays__lte=127),
+                name="item_frequency_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exercise} in {self.program}"
+
+    @property
+    def resistance_text(self) -> str:
+        if self.band:
+            return f"a {self.band} band"
+        if self.load_kg is not None:
+            return f"{self.load_kg.normalize():f} kg"
+        return ""
+
+    @property
+    def dose(self) -> Dose:
+        return Dose(
+            sets=self.sets,
+            reps_min=self.reps_min,
+            reps_max=self.reps_max,
+            to_fatigue=self.to_fatigue,
+            hold_min=self.hold_min,
+            hold_max=self.hold_max,
+            side=self.side,
+            rest_seconds=self.rest_seconds,
+            resistance=self.resistance_text,
+        )
+
+    @property
+    def effective_frequency(self) -> Frequency:
+        return self.frequency if self.has_own_frequency else self.program.frequency
+
+    @property
+    def dose_text(self) -> str:
+        return describe_dose(self.dose)
+
+    @property
+    def prescription_text(self) -> str:
+        """What the patient reads: "3 sets of 10 reps, each side, hold 1 second, once a day,
+        every day"."""
+        return f"{self.dose_text}, {describe_frequency(self.effective_frequency)}"
+
+    def dose_values(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in DOSE_FIELDS}
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if not self.to_fatigue and not self.reps_min:
+            errors["reps_min"] = "Give a number of reps, or tick 'until tired'."
+        if self.reps_max is not None and self.reps_min and self.reps_max < self.reps_min:
+            errors["reps_max"] = "The top of the range must be at least the bottom."
+        if self.hold_max is not None and self.hold_max < self.hold_min:
+            errors["hold_max"] = "The longest hold must be at least the shortest."
+        if self.band and self.load_kg is not None:
+            errors["load_kg"] = "Choose a band or a load, not both."
+        if errors:
+            raise ValidationError(errors)
+
+
+DOSE_FIELDS = [
+    "sets",
+    "reps_min",
+    "reps_max",
+    "to_fatigue",
+    "hold_min",
+    "hold_max",
+    "rest_seconds",
+    "side",
+    "band",
+    "load_kg",
+    "note",
+    "has_own_frequency",
+    "times_per_day",
+    "days_per_week",
+    "weekdays",
+]
+
+
+class ProgramVersion(models.Model):
+    """What an active program looked like after a change, who made it, and what changed.
+    Read-only history: it is never edited."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changes = models.JSONField(default=list, help_text="What changed, in readable lines.")
+    snapshot = models.JSONField(help_text="The whole program as it was after this change.")
+
+    class Meta:
+        ordering = ["program", "-number"]
+        constraints = [
+            models.UniqueConstraint("program", "number", name="one_version_number_per_program"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program} v{self.number}"

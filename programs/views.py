@@ -1,0 +1,376 @@
+"""The program builder. Changes are small POSTs; with htmx each answers with the refreshed
+builder, without it each redirects back to the builder page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from clinic.access import (
+    clinician_required,
+    exercises_for,
+    item_for,
+    patient_for,
+    patients_for,
+    program_for,
+    programs_for,
+)
+from clinic.models import Patient
+from exercises.ladder import Ladder, ladders_for
+from programs import prescribing
+from programs.forms import CopyForm, ItemForm, NewProgramForm, ProgramForm, TemplateForm
+from programs.models import Program, ProgramItem
+from programs.prescribing import ProgramChangeError
+
+SEARCH_RESULTS = 12
+
+
+@dataclass
+class Row:
+    item: ProgramItem
+    form: ItemForm
+    ladder: Ladder
+
+
+def posted_revision(request: HttpRequest) -> int:
+    """The revision the page was showing. A missing or garbled one counts as stale."""
+    try:
+        return int(request.POST.get("revision", ""))
+    except ValueError:
+        return -1
+
+
+def builder_context(
+    request: HttpRequest,
+    program: Program,
+    *,
+    item_forms: dict[int, ItemForm] | None = None,
+    settings_form: ProgramForm | None = None,
+    error: str = "",
+) -> dict[str, Any]:
+    items = list(program.items.select_related("exercise"))
+    ladders = ladders_for([item.exercise for item in items], request.clinician.clinic)
+    item_forms = item_forms or {}
+    rows = [
+        Row(
+            item,
+            item_forms.get(item.pk) or ItemForm(instance=item, prefix=f"item-{item.pk}"),
+            ladders[item.exercise_id],
+        )
+        for item in items
+    ]
+    return {
+        "program": program,
+        "rows": rows,
+        "settings_form": settings_form or ProgramForm(instance=program, prefix="program"),
+        "versions": list(program.versions.select_related("created_by")[:20]),
+        "error": error,
+    }
+
+
+def builder_response(request: HttpRequest, program: Program, **context: Any) -> HttpResponse:
+    """After a change: the refreshed builder for htmx, else back to the builder page (or the
+    page with its error messages when the change was refused)."""
+    has_errors = bool(
+        context.get("error") or context.get("item_forms") or context.get("settings_form")
+    )
+    if request.htmx:
+        return render(
+            request, "programs/_builder.html", builder_context(request, program, **context)
+        )
+    if has_errors:
+        return render(
+            request, "programs/builder.html", builder_context(request, program, **context)
+        )
+    return redirect(program)
+
+
+def refused(request: HttpRequest, program: Program, error: ProgramChangeError) -> HttpResponse:
+    program.refresh_from_db()
+    if request.htmx:
+        return builder_response(request, program, error=str(error))
+    messages.error(request, str(error))
+    return redirect(program)
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@clinician_required
+def program_create(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = patient_for(request.user, pk)
+    templates = programs_for(request.user).exclude(scope=Program.Scope.PATIENT).order_by("title")
+    form = NewProgramForm(request.POST or None, templates=templates, prefix="program")
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in prescribing.PROGRAM_FIELDS}
+        program = prescribing.create_program(
+            patient, by=request.user, template=form.cleaned_data["template"], **values
+        )
+        messages.success(request, "Draft program created. Add exercises, then activate it.")
+        return redirect(program)
+    return render(request, "programs/program_new.html", {"form": form, "patient": patient})
+
+
+@require_safe
+@clinician_required
+def program_builder(request: HttpRequest, pk: int) -> HttpResponse:
+    program = program_for(request.user, pk)
+    context = builder_context(request, program)
+    context["search"] = library_results(request)
+    return render(request, "programs/builder.html", context)
+
+
+def library_results(request: HttpRequest) -> dict[str, Any]:
+    query = request.GET.get("q", "").strip()[:100]
+    results = []
+    if query:
+        results = list(exercises_for(request.user).active().search(query)[:SEARCH_RESULTS])
+    return {"query": query, "results": results}
+
+
+@require_safe
+@clinician_required
+def program_search(request: HttpRequest, pk: int) -> HttpResponse:
+    program = program_for(request.user, pk)
+    if not request.htmx:
+        return redirect(f"{program.get_absolute_url()}?q={request.GET.get('q', '')}")
+    return render(
+        request,
+        "programs/_search_results.html",
+        {"program": program, "search": library_results(request)},
+    )
+
+
+@require_safe
+@clinician_required
+def program_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    program = program_for(request.user, pk)
+    items = list(program.items.select_related("exercise"))
+    return render(request, "programs/preview.html", {"program": program, "items": items})
+
+
+# --- changes ----------------------------------------------------------------------------------
+
+
+@require_POST
+@clinician_required
+def item_add(request: HttpRequest, pk: int) -> HttpResponse:
+    program = program_for(request.user, pk)
+    exercise = get_object_or_404(
+        exercises_for(request.user).active(), pk=request.POST.get("exercise") or 0
+    )
+    try:
+        prescribing.add_item(program, exercise, revision=posted_revision(request), by=request.user)
+    except ProgramChangeError as error:
+        return refused(request, program, error)
+    return builder_response(request, program)
+
+
+@require_POST
+@clinician_required
+def item_update(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    program = program_for(request.user, pk)
+    item = item_for(program, item_pk)
+    form = ItemForm(request.POST, instance=item, prefix=f"item-{item.pk}")
+    if not form.is_valid():
+        item.refresh_from_db()
+        return builder_response(request, program, item_forms={item.pk: form})
+    try:
+        prescribing.update_item(
+            item, form.cleaned_data, revision=posted_revision(request), by=request.user
+        )
+    except ProgramChangeError as error:
+        return refused(request, program, error)
+    return builder_response(request, program)
+
+
+@require_POST
+@clinician_required
+def item_move(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    program = program_for(request.user, pk)
+    item = item_for(program, item_pk)
+    step = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
+    if step is None:
+        return refused(request, program, ProgramChangeError("Move the exercise up or down."))
+    try:
+        prescribing.move_item(item, step, revision=posted_revision(request), by=request.user)
+    except ProgramChangeError as error:
+        return refused(request, program, error)
+    return builder_response(request, program)
+
+
+@require_POST
+@clinician_required
+def item_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    program = program_for(request.user, pk)
+    item = item_for(program, item_pk)
+    try:
+        prescribing.remove_item(item, revision=posted_revision(request), by=request.user)
+    except ProgramChangeError as error:
+        return refused(request, program, error)
+    return builder_response(request, program)
+
+
+@require_POST
+@clinician_required
+def item_swap(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    """One-click progress, regress or alternative along the library's links."""
+    program = program_for(request.user, pk)
+    item = item_for(program, item_pk)
+    ladder = ladders_for([item.exercise], request.clinician.clinic)[item.exercise_id]
+    kind, _, exercise_pk = request.POST.get("swap", "").partition(":")
+    rungs = {
+        "progression": ladder.progressions,
+        "regression": ladder.regressions,
+        "alternative": ladder.alternatives,
+    }.get(kind, [])
+    target = next((rung.exercise for rung in rungs if str(rung.exercise.pk) == exercise_pk), None)
+    if target is None:
+        raise Http404("That exercise is not on this exercise's ladder.")
+    try:
+        prescribing.swap_item(
+            item,
+            target,
+            keep_dose=request.POST.get("keep_dose") == "on",
+            revision=posted_revision(request),
+            by=request.user,
+        )
+    except ProgramChangeError as error:
+        return refused(request, program, error)
+    return builder_response(request, program)
+
+
+@require_POST
+@clinician_required
+def program_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    program = program_for(request.user, pk)
+    form = ProgramForm(request.POST, instance=program, prefix="program")
+    if not form.is_valid():
+        program.refresh_from_db()
+        return builder_response(request, program, settings_form=form)
+    try:
+        prescribing.update_program(
+            program, form.cleaned_data, revision=posted_revision(request), by=request.user
+        )
+    except ProgramChangeError as error:
+        return refused(request, program, error)
+    return builder_response(request, program)
+
+
+@require_POST
+@clinician_required
+def program_activate(request: HttpRequest, pk: int) -> HttpResponse:
+    program = program_for(request.user, pk)
+    try:
+        prescribing.activate(program, revision=posted_revision(request), by=request.user)
+    except ProgramChangeError as error:
+        return refused(request, program, error)
+    messages.success(
+        request, f"{program.title} is active: {program.patient.first_name} can see it now."
+    )
+    return redirect(program)
+
+
+@require_http_methods(["GET", "POST"])
+@clinician_required
+def program_discharge(request: HttpRequest, pk: int) -> HttpResponse:
+    program = program_for(request.user, pk)
+    if program.status != Program.Status.ACTIVE:
+        raise Http404("Only active programs are discharged.")
+    if request.method == "POST":
+        try:
+            prescribing.discharge(program, revision=posted_revision(request), by=request.user)
+        except ProgramChangeError as error:
+            return refused(request, program, error)
+        messages.success(request, f"{program.title} was discharged. Everything is kept.")
+        return redirect(program.patient)
+    return render(request, "programs/discharge.html", {"program": program})
+
+
+@require_http_methods(["GET", "POST"])
+@clinician_required
+def program_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    program = program_for(request.user, pk)
+    if not (program.is_template and program.is_editable) and program.status != Program.Status.DRAFT:
+        raise Http404("Only drafts and your templates can be deleted.")
+    if program.scope == Program.Scope.LIBRARY:
+        raise Http404("Library templates cannot be deleted.")
+    if request.method == "POST":
+        prescribing.delete_program(program)
+        messages.success(request, f"{program.title} was deleted.")
+        return redirect(program.patient if program.patient else "template_list")
+    return render(request, "programs/delete.html", {"program": program})
+
+
+@require_http_methods(["GET", "POST"])
+@clinician_required
+def program_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    program = program_for(request.user, pk)
+    patients = patients_for(request.user).filter(status=Patient.Status.ACTIVE)
+    if program.patient_id:
+        patients = patients.exclude(pk=program.patient_id)
+    form = CopyForm(request.POST or None, patients=patients)
+    if request.method == "POST" and form.is_valid():
+        patient = form.cleaned_data["patient"]
+        copy = prescribing.copy_program(program, patient, by=request.user)
+        messages.success(request, f"A draft copy was made for {patient.full_name}.")
+        return redirect(copy)
+    return render(request, "programs/copy.html", {"form": form, "program": program})
+
+
+@require_http_methods(["GET", "POST"])
+@clinician_required
+def program_save_template(request: HttpRequest, pk: int) -> HttpResponse:
+    program = program_for(request.user, pk)
+    form = TemplateForm(request.POST or None, initial={"title": program.title})
+    if request.method == "POST" and form.is_valid():
+        template = prescribing.create_template(
+            request.clinician,
+            scope=form.cleaned_data["scope"],
+            by=request.user,
+            source=program,
+            title=form.cleaned_data["title"],
+            **{
+                name: getattr(program, name)
+                for name in ["times_per_day", "days_per_week", "weekdays", "note"]
+            },
+        )
+        messages.success(request, f"Saved as the template {template.title}.")
+        return redirect(template)
+    return render(request, "programs/save_template.html", {"form": form, "program": program})
+
+
+# --- templates --------------------------------------------------------------------------------
+
+
+@require_safe
+@clinician_required
+def template_list(request: HttpRequest) -> HttpResponse:
+    templates = (
+        programs_for(request.user)
+        .exclude(scope=Program.Scope.PATIENT)
+        .select_related("owner__user")
+        .order_by("scope", "title")
+    )
+    return render(request, "programs/template_list.html", {"templates": templates})
+
+
+@require_http_methods(["GET", "POST"])
+@clinician_required
+def template_create(request: HttpRequest) -> HttpResponse:
+    form = TemplateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        template = prescribing.create_template(
+            request.clinician,
+            scope=form.cleaned_data["scope"],
+            by=request.user,
+            title=form.cleaned_data["title"],
+        )
+        return redirect(template)
+    return render(request, "programs/save_template.html", {"form": form})
