@@ -229,7 +229,7 @@ class ProgramItem(FrequencyFields):
         if self.band:
             return f"a {self.band} band"
         if self.load_kg is not None:
-            return f"{self.load_kg.normalize():f} kg"
+            return f"{Decimal(str(self.load_kg)).normalize():f} kg"
         return ""
 
     @property

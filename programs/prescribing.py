@@ -266,6 +266,8 @@ def snapshot(program: Program) -> dict[str, Any]:
                 "exercise_id": item.exercise_id,
                 "exercise": item.exercise.name,
                 "volume": f"{item.sets}×{_reps_number(item)}",
+                "dose": item.dose_text,
+                "own_frequency": item.frequency_text if item.has_own_frequency else None,
                 "prescription": item.prescription_text,
                 "note": item.note,
             }
@@ -323,8 +325,13 @@ def describe_changes(before: dict[str, Any] | None, after: dict[str, Any]) -> li
         name = item["exercise"]
         if was["exercise_id"] != item["exercise_id"]:
             lines.append(f"{was['exercise']} is now {name}: {item['prescription']}.")
-        elif was["prescription"] != item["prescription"]:
+        elif was["dose"] != item["dose"]:
             lines.append(f"{name}: {_dose_change(was, item)}")
+        if (
+            was["own_frequency"] != item["own_frequency"]
+            and was["exercise_id"] == item["exercise_id"]
+        ):
+            lines.append(f"{name}: how often is now {item['own_frequency'] or after['frequency']}")
         if was["note"] != item["note"] and item["note"]:
             lines.append(f"{name}: new note: {item['note']}")
     kept_before = [item["id"] for item in before["items"] if item["id"] in new]

@@ -301,7 +301,7 @@ def program_delete(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("Only drafts and your templates can be deleted.")
     if program.scope == Program.Scope.LIBRARY:
         raise Http404("Library templates cannot be deleted.")
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
         prescribing.delete_program(program)
         messages.success(request, f"{program.title} was deleted.")
         return redirect(program.patient if program.patient else "template_list")

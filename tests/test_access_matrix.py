@@ -24,6 +24,9 @@ from clinic.invitations import send_invitation
 from clinic.models import Invitation, Patient
 from exercises.loader import load_library
 from exercises.models import Equipment, Exercise, ExerciseLink, Muscle
+from programs import prescribing
+from programs.loader import load_templates
+from programs.models import Program
 from tests.conftest import client_for
 from tests.factories import ExerciseFactory
 
@@ -48,6 +51,7 @@ class Case:
     url: Callable[[World], str]
     get: dict[str, int]
     post: dict[str, int] = field(default_factory=lambda: ALL_405)
+    data: Callable[[World], dict[str, Any]] = lambda w: {}  # what the POST sends
 
 
 @dataclass
@@ -57,6 +61,8 @@ class World:
     invitation_token: str
     global_exercise: Exercise
     clinic_a_exercise: Exercise
+    program: Program  # patient_a's active program, with items
+    draft: Program  # a draft for patient_a
     admin_objects: dict[str, Any]
 
 
@@ -71,6 +77,19 @@ def patient_a_pk(w: World) -> int:
 def clinic_a_exercise_pk(w: World) -> int:
     return w.clinic_a_exercise.pk
 
+
+def program_pk(w: World) -> int:
+    return w.program.pk
+
+
+def item_url(name: str) -> Callable[[World], str]:
+    return lambda w: reverse(name, args=[w.program.pk, w.program.items.first().pk])
+
+
+CLINIC_A_ONLY = outcome(404, anon=302, **CLINIC_A_STAFF)
+CLINIC_A_CHANGES = outcome(404, anon=302, **CLINIC_A_STAFF_REDIRECT)
+# Builder changes sent without the page's revision are refused as stale (302 back to the
+# builder) and change nothing, so every persona sees the same program.
 
 MATRIX: dict[str, Case] = {
     "home": Case(named("home"), outcome(302)),
@@ -125,6 +144,46 @@ MATRIX: dict[str, Case] = {
         outcome(404, anon=302, **CLINIC_A_STAFF_REDIRECT),
     ),
     "portal_home": Case(named("portal_home"), outcome(404, anon=302, patient_a=200, patient_b=200)),
+    "program_create": Case(named("program_create", pk=patient_a_pk), CLINIC_A_ONLY, CLINIC_A_ONLY),
+    "program_builder": Case(named("program_builder", pk=program_pk), CLINIC_A_ONLY),
+    "program_search": Case(named("program_search", pk=program_pk), CLINIC_A_CHANGES),
+    "program_preview": Case(named("program_preview", pk=program_pk), CLINIC_A_ONLY),
+    "program_settings": Case(named("program_settings", pk=program_pk), ALL_405, CLINIC_A_ONLY),
+    "program_item_add": Case(
+        named("program_item_add", pk=program_pk),
+        ALL_405,
+        CLINIC_A_CHANGES,
+        data=lambda w: {"exercise": w.global_exercise.pk},
+    ),
+    "program_item_update": Case(item_url("program_item_update"), ALL_405, CLINIC_A_ONLY),
+    "program_item_move": Case(
+        item_url("program_item_move"), ALL_405, CLINIC_A_CHANGES, data=lambda w: {"direction": "up"}
+    ),
+    "program_item_remove": Case(item_url("program_item_remove"), ALL_405, CLINIC_A_CHANGES),
+    "program_item_swap": Case(
+        item_url("program_item_swap"),
+        ALL_405,
+        CLINIC_A_CHANGES,
+        data=lambda w: {"swap": f"regression:{w.admin_objects['stretch'].pk}"},
+    ),
+    "program_activate": Case(named("program_activate", pk=program_pk), ALL_405, CLINIC_A_CHANGES),
+    "program_discharge": Case(
+        named("program_discharge", pk=program_pk), CLINIC_A_ONLY, CLINIC_A_CHANGES
+    ),
+    # Without confirm=yes the POST shows the confirmation again and deletes nothing.
+    "program_delete": Case(
+        named("program_delete", pk=lambda w: w.draft.pk), CLINIC_A_ONLY, CLINIC_A_ONLY
+    ),
+    "program_copy": Case(named("program_copy", pk=program_pk), CLINIC_A_ONLY, CLINIC_A_ONLY),
+    "program_save_template": Case(
+        named("program_save_template", pk=program_pk), CLINIC_A_ONLY, CLINIC_A_ONLY
+    ),
+    "template_list": Case(named("template_list"), outcome(404, anon=302, **ANY_CLINICIAN)),
+    "template_create": Case(
+        named("template_create"),
+        outcome(404, anon=302, **ANY_CLINICIAN),
+        outcome(404, anon=302, **ANY_CLINICIAN),
+    ),
     "library": Case(named("library"), outcome(404, anon=302, **ANY_CLINICIAN)),
     "exercise_create": Case(
         named("exercise_create"),
@@ -193,8 +252,13 @@ def admin_case(route: str) -> Case | None:
     }
     if rest not in expected:
         return None
-    if model_key == "clinic.invitation" and rest == "add/":
-        expected[rest] = outcome(302, operator=403)  # invitations are sent from patient pages
+    refused_by_admin = {
+        ("clinic.invitation", "add/"),  # invitations are sent from patient pages
+        ("programs.programversion", "add/"),  # versions are history
+        ("programs.programversion", "<path:object_id>/delete/"),
+    }
+    if (model_key, rest) in refused_by_admin:
+        expected[rest] = outcome(302, operator=403)
     return Case(lambda w: admin_url(w, url, model_key), expected[rest])
 
 
@@ -249,7 +313,11 @@ def world(admin_a, clinician_a, clinician_b, patient_a, patient_a2, patient_b, o
     token = sent.link.rstrip("/").rsplit("/", 1)[-1]
     group = Group.objects.create(name="Reviewers")
     load_library()
+    load_templates()
     global_exercise = Exercise.objects.get(clinic=None, slug="reverse-clamshell")
+    program = prescribing.create_program(patient_a, by=clinician_a.user, title="Hip")
+    prescribing.add_item(program, global_exercise, revision=None, by=clinician_a.user)
+    prescribing.activate(program, revision=None, by=clinician_a.user)
     return World(
         users={
             "anon": None,
@@ -264,6 +332,8 @@ def world(admin_a, clinician_a, clinician_b, patient_a, patient_a2, patient_b, o
         invitation_token=token,
         global_exercise=global_exercise,
         clinic_a_exercise=ExerciseFactory(clinic=clinician_a.clinic),
+        program=program,
+        draft=prescribing.create_program(patient_a, by=clinician_a.user, title="Draft"),
         admin_objects={
             "clinic.user": patient_a.user,
             "clinic.clinic": clinician_a.clinic,
@@ -275,6 +345,9 @@ def world(admin_a, clinician_a, clinician_b, patient_a, patient_a2, patient_b, o
             "exercises.exerciselink": ExerciseLink.objects.first(),
             "exercises.equipment": Equipment.objects.first(),
             "exercises.muscle": Muscle.objects.first(),
+            "programs.program": Program.objects.filter(scope="library").first(),
+            "programs.programversion": program.versions.first(),
+            "stretch": Exercise.objects.get(clinic=None, slug="windshield-wiper-stretch"),
         },
     )
 
@@ -289,7 +362,8 @@ def test_access(world, key, route):
         for persona in PERSONAS:
             if method == "post" and route.startswith(ADMIN_PREFIX):
                 continue
-            response = getattr(client_for(world.users[persona]), method)(url)
+            data = case.data(world) if method == "post" else {}
+            response = getattr(client_for(world.users[persona]), method)(url, data)
             if response.status_code != expected[persona]:
                 wrong.append(
                     f"{method.upper()} as {persona}: {response.status_code}, "

@@ -116,3 +116,100 @@ def test_clinician_adds_a_clinic_exercise(page: Page, live_server, clinician_a):
         "Clamshell"
     )
     assert_accessible(page)
+
+
+def test_clinician_builds_a_program_and_the_patient_sees_it(
+    page: Page, live_server, clinician_a, patient_a
+):
+    load_library()
+    sign_in(page, live_server.url, "carl@northside.example", PASSWORD)
+    page.goto(live_server.url + f"/patients/{patient_a.pk}/")
+    page.get_by_role("link", name="New program").click()
+    assert_accessible(page)
+    page.get_by_label("Title").fill("Hip strength")
+    page.get_by_role("button", name="Create draft").click()
+    expect(page.get_by_role("heading", name="Hip strength")).to_be_visible()
+
+    page.get_by_role("searchbox", name="Search the library").fill("clamshell")
+    expect(page.locator(".search-result")).to_have_count(5)
+    items = page.locator(".builder-item")
+    for count, name in enumerate(["Clamshell", "Reverse clamshell", "Clamshell with loop band"], 1):
+        page.get_by_role("button", name=f"Add {name}", exact=True).click()
+        expect(items).to_have_count(count)
+    assert_accessible(page)
+
+    # change a dose in place
+    banded = items.nth(2)
+    banded.get_by_text("Change the dose").click()
+    banded.locator("input[name$='-sets']").fill("2")
+    banded.locator("input[name$='-reps_min']").fill("15")
+    banded.locator("input[name$='-reps_max']").fill("")
+    banded.get_by_role("button", name="Save dose").click()
+    expect(items.nth(2).locator(".item-prescription")).to_have_text(
+        "2 sets of 15 reps, each side, once a day, every day"
+    )
+
+    # a bad value gets a message next to the field and changes nothing
+    items.nth(0).get_by_text("Change the dose").click()
+    items.nth(0).locator("input[name$='-sets']").fill("12")
+    items.nth(0).get_by_role("button", name="Save dose").click()
+    expect(
+        items.nth(0).get_by_text("Ensure this value is less than or equal to 10.")
+    ).to_be_visible()
+    assert_accessible(page)
+
+    # reorder: the banded clamshell moves to the top
+    headings = page.locator(".builder-item h3")
+    page.get_by_role("button", name="Move Clamshell with loop band up").click()
+    expect(headings).to_have_text(
+        ["1. Clamshell", "2. Clamshell with loop band", "3. Reverse clamshell"]
+    )
+    page.get_by_role("button", name="Move Clamshell with loop band up").click()
+    expect(headings).to_have_text(
+        ["1. Clamshell with loop band", "2. Clamshell", "3. Reverse clamshell"]
+    )
+
+    # a second click while the first change is on its way is dropped, not sent with an
+    # out-of-date revision and mistaken for someone else's edit
+    page.evaluate("""() => {
+        document.querySelector("[aria-label='Move Clamshell down']").click();
+        document.querySelector("[aria-label='Move Reverse clamshell up']").click();
+    }""")
+    expect(headings).to_have_text(
+        ["1. Clamshell with loop band", "2. Reverse clamshell", "3. Clamshell"]
+    )
+    expect(page.get_by_text("Someone else changed")).to_have_count(0)
+    page.get_by_role("button", name="Move Clamshell up").click()
+    expect(headings).to_have_text(
+        ["1. Clamshell with loop band", "2. Clamshell", "3. Reverse clamshell"]
+    )
+
+    # regress the reverse clamshell in one click
+    items.nth(2).get_by_role("button", name="Easier: Single-leg windshield-wiper stretch").click()
+    expect(headings.nth(2)).to_have_text("3. Single-leg windshield-wiper stretch")
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Activate").click()
+    expect(page.get_by_text("Hip strength is active")).to_be_visible()
+    expect(page.get_by_text("Program started with 3 exercises")).to_be_visible()
+    assert_accessible(page)
+    builder_wording = items.locator(".item-prescription").all_inner_texts()
+
+    patient_context = page.context.browser.new_context()
+    patient = patient_context.new_page()
+    sign_in(patient, live_server.url, "pat@example.com", PASSWORD)
+    expect(patient.get_by_role("heading", name="Hip strength")).to_be_visible()
+    names = patient.locator(".patient-item h3").all_inner_texts()
+    assert names == [
+        "1. Clamshell with loop band",
+        "2. Clamshell",
+        "3. Single-leg windshield-wiper stretch",
+    ]
+    assert patient.locator(".patient-prescription").all_inner_texts() == builder_wording
+    assert builder_wording == [
+        "2 sets of 15 reps, each side, once a day, every day",
+        "3 sets of 10–12 reps, each side, once a day, every day",
+        "3 reps, each side, hold 20–30 seconds, once a day, every day",
+    ]
+    assert_accessible(patient)
+    patient_context.close()

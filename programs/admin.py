@@ -1,0 +1,77 @@
+from django.contrib import admin
+from django.http import HttpRequest
+
+from programs.models import Program, ProgramItem, ProgramVersion
+
+
+class ItemInline(admin.TabularInline):
+    model = ProgramItem
+    extra = 0
+    autocomplete_fields = ["exercise"]
+    fields = [
+        "position",
+        "exercise",
+        "sets",
+        "reps_min",
+        "reps_max",
+        "to_fatigue",
+        "hold_min",
+        "hold_max",
+        "side",
+        "band",
+        "load_kg",
+        "note",
+    ]
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    """Library templates are edited here; patient programs are edited in the builder, which
+    keeps their version history."""
+
+    list_display = [
+        "title",
+        "scope",
+        "status",
+        "clinic",
+        "patient",
+        "start_date",
+        "end_date",
+        "revision",
+    ]
+    list_filter = ["scope", "status", "clinic"]
+    search_fields = ["title", "patient__first_name", "patient__last_name", "clinic__name"]
+    list_select_related = ["clinic", "patient"]
+    autocomplete_fields = ["clinic", "patient"]
+    readonly_fields = [
+        "revision",
+        "created_at",
+        "updated_at",
+        "activated_at",
+        "discharged_at",
+        "created_by",
+    ]
+    inlines = [ItemInline]
+
+    def has_change_permission(self, request: HttpRequest, obj: Program | None = None) -> bool:
+        return obj is None or obj.is_template
+
+
+@admin.register(ProgramVersion)
+class ProgramVersionAdmin(admin.ModelAdmin):
+    """History: read-only."""
+
+    list_display = ["program", "number", "created_at", "created_by"]
+    list_filter = ["created_at"]
+    search_fields = ["program__title", "program__patient__last_name"]
+    list_select_related = ["program", "created_by"]
+    readonly_fields = ["program", "number", "created_at", "created_by", "changes", "snapshot"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
