@@ -264,6 +264,20 @@ class Exercise(models.Model):
             side=self.default_side,
         )
 
+    def default_dose_values(self) -> dict[str, Any]:
+        """The default dose as the field values of a program item that starts from it."""
+        return {
+            "sets": self.default_sets,
+            "reps_min": self.default_reps_min,
+            "reps_max": self.default_reps_max,
+            "to_fatigue": self.default_to_fatigue,
+            "hold_min": self.default_hold_min,
+            "hold_max": self.default_hold_max,
+            "side": self.default_side,
+            "band": "",
+            "load_kg": None,
+        }
+
     @property
     def default_dose_text(self) -> str:
         return describe_dose(self.default_dose)

@@ -49,18 +49,10 @@ def load_templates(content: ModuleType = default_content) -> Counter[str]:
 
 
 def _item_values(exercise: Exercise, dose: dict[str, Any]) -> dict[str, Any]:
-    values = {
-        "exercise_id": exercise.pk,
-        "sets": exercise.default_sets,
-        "reps_min": exercise.default_reps_min,
-        "reps_max": exercise.default_reps_max,
-        "to_fatigue": exercise.default_to_fatigue,
-        "hold_min": exercise.default_hold_min,
-        "hold_max": exercise.default_hold_max,
-        "side": exercise.default_side,
-    }
-    values.update(dose)
-    return values
+    return {"exercise_id": exercise.pk, **exercise.default_dose_values(), **dose}
+
+
+DOSE_KEYS = list(Exercise().default_dose_values())
 
 
 def _current(template: Program) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -70,16 +62,7 @@ def _current(template: Program) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         "days_per_week": template.days_per_week,
     }
     items = [
-        {
-            "exercise_id": item.exercise_id,
-            "sets": item.sets,
-            "reps_min": item.reps_min,
-            "reps_max": item.reps_max,
-            "to_fatigue": item.to_fatigue,
-            "hold_min": item.hold_min,
-            "hold_max": item.hold_max,
-            "side": item.side,
-        }
+        {"exercise_id": item.exercise_id, **{name: getattr(item, name) for name in DOSE_KEYS}}
         for item in template.items.all()
     ]
     return program, items

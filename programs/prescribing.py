@@ -137,13 +137,7 @@ def add_item(
             program=locked,
             exercise=exercise,
             position=0 if last is None else last + 1,
-            sets=exercise.default_sets,
-            reps_min=exercise.default_reps_min,
-            reps_max=exercise.default_reps_max,
-            to_fatigue=exercise.default_to_fatigue,
-            hold_min=exercise.default_hold_min,
-            hold_max=exercise.default_hold_max,
-            side=exercise.default_side,
+            **exercise.default_dose_values(),
         )
     return item
 
@@ -183,14 +177,8 @@ def swap_item(
     with changing(item.program, revision, by):
         item.exercise = exercise
         if not keep_dose:
-            item.sets = exercise.default_sets
-            item.reps_min = exercise.default_reps_min
-            item.reps_max = exercise.default_reps_max
-            item.to_fatigue = exercise.default_to_fatigue
-            item.hold_min = exercise.default_hold_min
-            item.hold_max = exercise.default_hold_max
-            item.side = exercise.default_side
-            item.band, item.load_kg = "", None
+            for name, value in exercise.default_dose_values().items():
+                setattr(item, name, value)
         item.save()
 
 
