@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404
 
 from clinic.models import Clinic, Clinician, Patient
 from exercises.models import Exercise
-from programs.models import Program, ProgramItem
+from programs.models import Program, ProgramItem, SessionLog
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
@@ -152,4 +152,22 @@ def portal_programs_for(user: Any) -> QuerySet[Program]:
         return Program.objects.none()
     return Program.objects.filter(patient=patient, scope=Program.Scope.PATIENT).exclude(
         status=Program.Status.DRAFT
+    )
+
+
+def portal_program_for(user: Any, pk: int) -> Program:
+    """One of the patient's own active programs, or 404."""
+    return get_object_or_404(
+        portal_programs_for(user).filter(status=Program.Status.ACTIVE).select_related("clinic"),
+        pk=pk,
+    )
+
+
+def portal_session_for(user: Any, pk: int) -> SessionLog:
+    """One of the patient's own logged sessions, or 404."""
+    return get_object_or_404(
+        SessionLog.objects.filter(program__in=portal_programs_for(user)).select_related(
+            "program__clinic"
+        ),
+        pk=pk,
     )

@@ -6,12 +6,12 @@ from clinic.access import clinician_for, patient_profile_for
 
 NAV_SECTIONS = {
     "patient": "patients",
-    "library": "library",
-    "exercise": "library",
     "program": "patients",
     "template": "templates",
-    "portal": "today",
+    "library": "library",
+    "exercise": "library",
 }
+PORTAL_SECTIONS = {"portal_history": "history", "portal_settings": "settings"}
 
 
 def roles(request: HttpRequest) -> dict[str, Any]:
@@ -20,10 +20,16 @@ def roles(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
     match = getattr(request, "resolver_match", None)
-    prefix = (match.url_name or "").split("_")[0] if match else ""
+    name = (match.url_name or "") if match else ""
+    if name.startswith("portal_"):
+        section = PORTAL_SECTIONS.get(name, "today")
+    else:
+        section = NAV_SECTIONS.get(name.split("_")[0], "")
+    if getattr(request, "patient", None) is not None:  # set by patient_required
+        return {"current_clinician": None, "current_patient": request.patient, "nav": section}
     clinician = clinician_for(user)
     return {
         "current_clinician": clinician,
         "current_patient": None if clinician else patient_profile_for(user),
-        "nav": NAV_SECTIONS.get(prefix, ""),
+        "nav": section,
     }

@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 import zoneinfo
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -158,6 +159,15 @@ class Patient(models.Model):
         related_name="patient",
         help_text="The patient's portal account, set when the invitation is accepted.",
     )
+    reminders_enabled = models.BooleanField(
+        "email reminders",
+        default=True,
+        help_text="An email on days with exercises, if nothing is logged by the chosen hour.",
+    )
+    reminder_hour = models.PositiveSmallIntegerField(
+        default=18, validators=[MaxValueValidator(23)], help_text="Hour of the day, 0–23."
+    )
+    last_reminded_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -174,6 +184,9 @@ class Patient(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["active", "discharged", "archived"]),
                 name="patient_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(reminder_hour__lte=23), name="patient_reminder_hour_0_to_23"
             ),
         ]
         indexes = [models.Index(fields=["clinic", "status", "last_name"])]
@@ -204,6 +217,14 @@ class Patient(models.Model):
     @property
     def is_activated(self) -> bool:
         return self.user_id is not None
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.clinic.timezone)
+
+    def today(self) -> date:
+        """Today where the patient's clinic is."""
+        return timezone.now().astimezone(self.tz).date()
 
     def archive(self) -> None:
         self.status = self.Status.ARCHIVED

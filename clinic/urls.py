@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from clinic import views
 from clinic.forms import EmailAuthenticationForm
+from programs import portal
 from programs import views as program_views
 
 admin.site.site_header = "Physio admin"
@@ -61,7 +62,12 @@ urlpatterns = [
     path("templates/", program_views.template_list, name="template_list"),
     path("templates/new/", program_views.template_create, name="template_create"),
     path("library/", include("exercises.urls")),
-    path("my/", views.portal_home, name="portal_home"),
+    path("my/", portal.portal_home, name="portal_home"),
+    path("my/history/", portal.history, name="portal_history"),
+    path("my/settings/", portal.reminder_settings, name="portal_settings"),
+    path("my/programs/<int:pk>/log/", portal.session_log, name="portal_log"),
+    path("my/programs/<int:pk>/seen/", portal.changes_seen, name="portal_changes_seen"),
+    path("my/sessions/<int:pk>/", portal.session_done, name="portal_session_done"),
     path("physio-admin/", admin.site.urls),
 ]
 

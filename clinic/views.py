@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -14,9 +14,7 @@ from clinic.access import (
     clinician_required,
     patient_for,
     patient_profile_for,
-    patient_required,
     patients_for,
-    portal_programs_for,
 )
 from clinic.forms import AcceptInvitationForm, PatientForm, PatientSearchForm
 from clinic.invitations import (
@@ -27,7 +25,6 @@ from clinic.invitations import (
     send_invitation,
 )
 from clinic.models import Invitation, Patient
-from programs.models import Program, ProgramItem
 
 PATIENTS_PER_PAGE = 25
 
@@ -189,18 +186,4 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         request,
         "clinic/invitation_accept.html",
         {"form": form, "invitation": invitation, "patient": patient},
-    )
-
-
-@require_safe
-@patient_required
-def portal_home(request: HttpRequest) -> HttpResponse:
-    programs = (
-        portal_programs_for(request.user)
-        .filter(status=Program.Status.ACTIVE)
-        .prefetch_related(Prefetch("items", ProgramItem.objects.select_related("exercise")))
-        .order_by("start_date", "pk")
-    )
-    return render(
-        request, "clinic/portal_home.html", {"patient": request.patient, "programs": programs}
     )

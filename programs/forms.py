@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -8,7 +9,8 @@ from django.utils import timezone
 
 from clinic.models import Patient
 from exercises.dose import WEEKDAYS, weekday_mask
-from programs.models import DOSE_FIELDS, Program, ProgramItem
+from programs.models import DOSE_FIELDS, Difficulty, Program, ProgramItem
+from programs.sessions import EntryValues
 
 WEEKDAY_CHOICES = [(str(day), name[:3]) for day, name in enumerate(WEEKDAYS)]
 
@@ -133,3 +135,131 @@ class CopyForm(forms.Form):
     def __init__(self, *args: Any, patients: QuerySet[Patient], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["patient"].queryset = patients  # type: ignore[attr-defined]
+
+
+PAIN_CHOICES = [("", "Not noted")] + [
+    (str(n), f"{n}" + {0: " (no pain)", 10: " (worst pain)"}.get(n, "")) for n in range(11)
+]
+ITEM_FIELD = re.compile(r"^(status|reason|sets|reps|pain)-(\d+)$")
+
+
+class SessionLogForm(forms.Form):
+    """One session: done or skipped for each exercise, then how it went. Fields per exercise
+    are named status-<item id>, reason-<id>, sets-<id>, reps-<id>, pain-<id>."""
+
+    difficulty = forms.ChoiceField(
+        label="How did the session feel?",
+        required=False,
+        widget=forms.RadioSelect,
+        choices=Difficulty.choices,
+    )
+    note = forms.CharField(
+        label="A note for your physio (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
+    )
+    token = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        *args: Any,
+        items: list[ProgramItem],
+        initial_entries: dict[int, dict[str, Any]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for item in items:
+            pk, start = item.pk, initial_entries.get(item.pk, {})
+            self.fields[f"status-{pk}"] = forms.ChoiceField(
+                label=item.exercise.name,
+                choices=[("done", "Done"), ("skipped", "Skipped")],
+                widget=forms.RadioSelect,
+                initial=start.get("status"),
+                error_messages={"required": "Choose Done or Skipped."},
+            )
+            self.fields[f"reason-{pk}"] = forms.CharField(
+                label="Why skipped? (optional)",
+                required=False,
+                max_length=200,
+                initial=start.get("reason", ""),
+            )
+            self.fields[f"sets-{pk}"] = forms.IntegerField(
+                label="Sets done",
+                required=False,
+                min_value=0,
+                max_value=10,
+                initial=start.get("sets"),
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            )
+            self.fields[f"reps-{pk}"] = forms.IntegerField(
+                label="Reps in each set",
+                required=False,
+                min_value=0,
+                max_value=100,
+                initial=start.get("reps"),
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            )
+            self.fields[f"pain-{pk}"] = forms.TypedChoiceField(
+                label="Pain during it (0–10)",
+                required=False,
+                choices=PAIN_CHOICES,
+                coerce=int,
+                empty_value=None,
+                initial="" if start.get("pain") is None else str(start["pain"]),
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        offered = {item.pk for item in self.items}
+        forged = {
+            int(match[2])
+            for key in self.data
+            if (match := ITEM_FIELD.match(key)) and int(match[2]) not in offered
+        }
+        if forged:
+            raise forms.ValidationError(
+                "This form lists an exercise that is not in your program. Reload the page and "
+                "try again.",
+                code="unknown_item",
+            )
+        return cleaned
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The per-exercise fields, grouped for the template."""
+        return [
+            {
+                name: self[f"{name}-{item.pk}"]
+                for name in ["status", "reason", "sets", "reps", "pain"]
+            }
+            | {"item": item}
+            for item in self.items
+        ]
+
+    def entry_values(self) -> list[EntryValues]:
+        data = self.cleaned_data
+        return [
+            EntryValues(
+                item=item,
+                done=data[f"status-{item.pk}"] == "done",
+                skip_reason=data[f"reason-{item.pk}"],
+                sets_done=data[f"sets-{item.pk}"],
+                reps_done=data[f"reps-{item.pk}"],
+                pain=data[f"pain-{item.pk}"],
+            )
+            for item in self.items
+        ]
+
+
+class ReminderSettingsForm(forms.ModelForm):
+    reminder_hour = forms.TypedChoiceField(
+        label="Remind me at",
+        coerce=int,
+        choices=[(hour, f"{hour:02d}:00") for hour in range(24)],
+    )
+
+    class Meta:
+        model = Patient
+        fields = ["reminders_enabled", "reminder_hour"]
+        labels = {"reminders_enabled": "Email me a reminder on exercise days"}

@@ -91,6 +91,9 @@ class Program(FrequencyFields):
     revision = models.PositiveIntegerField(
         default=0, help_text="Goes up with every change; a form from an older revision is stale."
     )
+    seen_version = models.PositiveIntegerField(
+        default=0, help_text="The latest version the patient has acknowledged in the portal."
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -308,6 +311,12 @@ class ProgramVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     changes = models.JSONField(default=list, help_text="What changed, in readable lines.")
+    patient_changes = models.JSONField(
+        default=list, help_text="What changed, in words for the patient."
+    )
+    notified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the patient was emailed about this change."
+    )
     snapshot = models.JSONField(help_text="The whole program as it was after this change.")
 
     class Meta:
@@ -318,3 +327,98 @@ class ProgramVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program} v{self.number}"
+
+
+class Difficulty(models.TextChoices):
+    TOO_EASY = "too_easy", "Too easy"
+    ABOUT_RIGHT = "about_right", "About right"
+    TOO_HARD = "too_hard", "Too hard"
+
+
+class SessionLog(models.Model):
+    """One session a patient did (or logged) for one program on one day.
+
+    Tied to the program version in force when it was logged, so what it refers to stays
+    readable after the program changes. Never deleted and never duplicated: a day and slot have
+    one log (editing updates it), and the form's token makes a resubmitted form a no-op."""
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="sessions")
+    version = models.ForeignKey(ProgramVersion, on_delete=models.PROTECT, related_name="sessions")
+    date = models.DateField(help_text="The day the session was done.")
+    slot = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(6)],
+        help_text="Which session of the day, for programs done more than once a day.",
+    )
+    difficulty = models.CharField(max_length=12, choices=Difficulty.choices, blank=True)
+    note = models.TextField("note to your physio", blank=True, max_length=1000)
+    token = models.UUIDField(unique=True, help_text="Sent by the form: one submission, one log.")
+    logged_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    note_read_at = models.DateTimeField(null=True, blank=True)
+    note_read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-date", "-slot"]
+        constraints = [
+            models.UniqueConstraint("program", "date", "slot", name="one_log_per_program_day_slot"),
+            models.CheckConstraint(condition=Q(slot__gte=1, slot__lte=6), name="log_slot_1_to_6"),
+        ]
+        indexes = [models.Index(fields=["program", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.program} on {self.date}"
+
+    @property
+    def is_backdated(self) -> bool:
+        return self.logged_at is not None and self.logged_at.date() > self.date
+
+    @property
+    def max_pain(self) -> int | None:
+        pains = [entry.pain for entry in self.entries.all() if entry.pain is not None]
+        return max(pains) if pains else None
+
+
+class SessionEntry(models.Model):
+    """What the patient did for one exercise in a session."""
+
+    session = models.ForeignKey(SessionLog, on_delete=models.CASCADE, related_name="entries")
+    item = models.ForeignKey(
+        ProgramItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="entries"
+    )
+    item_ref = models.PositiveIntegerField(help_text="The item's id, kept if the item is removed.")
+    exercise_name = models.CharField(max_length=100)
+    prescription = models.CharField(max_length=300, help_text="The dose as it was when logged.")
+    done = models.BooleanField()
+    skip_reason = models.CharField(max_length=200, blank=True)
+    sets_done = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(10)]
+    )
+    reps_done = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    pain = models.PositiveSmallIntegerField(
+        "pain (0–10)", null=True, blank=True, validators=[MaxValueValidator(10)]
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint("session", "item_ref", name="one_entry_per_item_per_session"),
+            models.CheckConstraint(
+                condition=Q(pain__isnull=True) | Q(pain__lte=10), name="entry_pain_0_to_10"
+            ),
+            models.CheckConstraint(
+                condition=Q(sets_done__isnull=True) | Q(sets_done__lte=10),
+                name="entry_sets_0_to_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(reps_done__isnull=True) | Q(reps_done__lte=100),
+                name="entry_reps_0_to_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exercise_name}: {'done' if self.done else 'skipped'}"

@@ -258,6 +258,11 @@ def snapshot(program: Program) -> dict[str, Any]:
                 "own_frequency": item.frequency_text if item.has_own_frequency else None,
                 "prescription": item.prescription_text,
                 "note": item.note,
+                "schedule": {
+                    "times_per_day": item.effective_frequency.times_per_day,
+                    "days_per_week": item.effective_frequency.days_per_week,
+                    "weekdays": item.effective_frequency.weekdays,
+                },
             }
             for item in items
         ],
@@ -278,54 +283,91 @@ def record_version(program: Program, by: User) -> ProgramVersion | None:
         program=program,
         number=previous.number + 1 if previous else 1,
         created_by=by,
-        changes=changes,
+        changes=[clinician for clinician, _ in changes],
+        patient_changes=[patient for _, patient in changes],
         snapshot=after,
     )
 
 
-def describe_changes(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
-    """Readable lines such as "Reverse clamshell: 2×10 → 3×12"."""
+def describe_changes(before: dict[str, Any] | None, after: dict[str, Any]) -> list[tuple[str, str]]:
+    """What changed, each as (a line for the clinician, the same in words for the patient):
+    ("Reverse clamshell: 2×10 → 3×12", "Reverse clamshell is now 3 sets of 12 reps, ...")."""
     if before is None:
         names = ", ".join(item["exercise"] for item in after["items"])
         count = len(after["items"])
-        return [f"Program started with {count} exercise{'s' if count != 1 else ''}: {names}."]
+        plural = "s" if count != 1 else ""
+        return [
+            (
+                f"Program started with {count} exercise{plural}: {names}.",
+                f"Your program “{after['title']}” has {count} exercise{plural}: {names}.",
+            )
+        ]
     lines = []
     if before["title"] != after["title"]:
-        lines.append(f"Title: {before['title']} → {after['title']}")
+        lines.append(
+            (
+                f"Title: {before['title']} → {after['title']}",
+                f"Your program is now called “{after['title']}”.",
+            )
+        )
     if before["frequency"] != after["frequency"]:
-        lines.append(f"How often: {before['frequency']} → {after['frequency']}")
+        lines.append(
+            (
+                f"How often: {before['frequency']} → {after['frequency']}",
+                f"You now do your exercises {after['frequency']}.",
+            )
+        )
     for key, label in [("start_date", "Start date"), ("end_date", "End date")]:
         if before[key] != after[key]:
-            lines.append(f"{label}: {before[key] or 'none'} → {after[key] or 'none'}")
+            lines.append(
+                (
+                    f"{label}: {before[key] or 'none'} → {after[key] or 'none'}",
+                    f"{label} of your program: {after[key] or 'none'}.",
+                )
+            )
     if before["note"] != after["note"]:
-        lines.append("New note from your physio.")
+        lines.append(("New note from your physio.", "Your physio left you a new note."))
 
     old = {item["id"]: item for item in before["items"]}
     new = {item["id"]: item for item in after["items"]}
     for item in before["items"]:
         if item["id"] not in new:
-            lines.append(f"Removed {item['exercise']}.")
+            lines.append(
+                (
+                    f"Removed {item['exercise']}.",
+                    f"{item['exercise']} is no longer in your program.",
+                )
+            )
     for item in after["items"]:
         was = old.get(item["id"])
+        name, prescription = item["exercise"], item["prescription"]
         if was is None:
-            lines.append(f"Added {item['exercise']}: {item['prescription']}.")
+            lines.append(
+                (f"Added {name}: {prescription}.", f"New exercise: {name}, {prescription}.")
+            )
             continue
-        name = item["exercise"]
         if was["exercise_id"] != item["exercise_id"]:
-            lines.append(f"{was['exercise']} is now {name}: {item['prescription']}.")
-        elif was["dose"] != item["dose"]:
-            lines.append(f"{name}: {_dose_change(was, item)}")
-        if (
-            was["own_frequency"] != item["own_frequency"]
-            and was["exercise_id"] == item["exercise_id"]
-        ):
-            lines.append(f"{name}: how often is now {item['own_frequency'] or after['frequency']}")
+            lines.append(
+                (
+                    f"{was['exercise']} is now {name}: {prescription}.",
+                    f"{was['exercise']} has changed to {name}: {prescription}.",
+                )
+            )
+            continue
+        if was["dose"] != item["dose"]:
+            lines.append((f"{name}: {_dose_change(was, item)}", f"{name} is now {prescription}."))
+        if was["own_frequency"] != item["own_frequency"]:
+            often = item["own_frequency"] or after["frequency"]
+            lines.append((f"{name}: how often is now {often}", f"{name} is now {prescription}."))
         if was["note"] != item["note"] and item["note"]:
-            lines.append(f"{name}: new note: {item['note']}")
+            lines.append(
+                (f"{name}: new note: {item['note']}", f"New note for {name}: {item['note']}")
+            )
     kept_before = [item["id"] for item in before["items"] if item["id"] in new]
     kept_after = [item["id"] for item in after["items"] if item["id"] in old]
     if kept_before != kept_after:
-        lines.append("New order: " + ", ".join(item["exercise"] for item in after["items"]) + ".")
+        order = ", ".join(item["exercise"] for item in after["items"])
+        lines.append((f"New order: {order}.", f"Your exercises are now in this order: {order}."))
     return lines
 
 

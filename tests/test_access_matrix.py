@@ -11,6 +11,7 @@ method, 403 refused by the physio admin for its own reasons.
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,7 +27,8 @@ from exercises.loader import load_library
 from exercises.models import Equipment, Exercise, ExerciseLink, Muscle
 from programs import prescribing
 from programs.loader import load_templates
-from programs.models import Program
+from programs.models import Program, SessionLog
+from programs.sessions import log_session
 from tests.conftest import client_for
 from tests.factories import ExerciseFactory
 
@@ -62,6 +64,7 @@ class World:
     global_exercise: Exercise
     clinic_a_exercise: Exercise
     program: Program  # patient_a's active program, with items
+    session: SessionLog  # a session patient_a logged
     draft: Program  # a draft for patient_a
     admin_objects: dict[str, Any]
 
@@ -87,6 +90,8 @@ def item_url(name: str) -> Callable[[World], str]:
 
 
 CLINIC_A_ONLY = outcome(404, anon=302, **CLINIC_A_STAFF)
+PATIENTS_ONLY = outcome(404, anon=302, patient_a=200, patient_b=200)
+PATIENT_A_ONLY = outcome(404, anon=302, patient_a=200)  # clinicians cannot log for a patient
 CLINIC_A_CHANGES = outcome(404, anon=302, **CLINIC_A_STAFF_REDIRECT)
 # Builder changes sent without the page's revision are refused as stale (302 back to the
 # builder) and change nothing, so every persona sees the same program.
@@ -183,6 +188,15 @@ MATRIX: dict[str, Case] = {
         named("template_create"),
         outcome(404, anon=302, **ANY_CLINICIAN),
         outcome(404, anon=302, **ANY_CLINICIAN),
+    ),
+    "portal_history": Case(named("portal_history"), PATIENTS_ONLY),
+    "portal_settings": Case(named("portal_settings"), PATIENTS_ONLY, PATIENTS_ONLY),
+    "portal_log": Case(named("portal_log", pk=program_pk), PATIENT_A_ONLY, PATIENT_A_ONLY),
+    "portal_changes_seen": Case(
+        named("portal_changes_seen", pk=program_pk), ALL_405, outcome(404, anon=302, patient_a=302)
+    ),
+    "portal_session_done": Case(
+        named("portal_session_done", pk=lambda w: w.session.pk), PATIENT_A_ONLY
     ),
     "library": Case(named("library"), outcome(404, anon=302, **ANY_CLINICIAN)),
     "exercise_create": Case(
@@ -333,6 +347,9 @@ def world(admin_a, clinician_a, clinician_b, patient_a, patient_a2, patient_b, o
         global_exercise=global_exercise,
         clinic_a_exercise=ExerciseFactory(clinic=clinician_a.clinic),
         program=program,
+        session=log_session(
+            program, day=program.start_date, slot=1, token=uuid.uuid4(), entries=[]
+        )[0],
         draft=prescribing.create_program(patient_a, by=clinician_a.user, title="Draft"),
         admin_objects={
             "clinic.user": patient_a.user,

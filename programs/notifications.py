@@ -1,0 +1,119 @@
+"""Emails to patients: the daily reminder and the note that their program changed.
+
+Both are sent by commands meant to run from cron every few minutes; running them more often,
+or twice at once, sends nothing twice (each send is claimed first by a conditional update)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.core.mail import send_mail
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+
+from clinic.models import Patient
+from programs.models import Program, ProgramVersion
+from programs.sessions import is_due
+
+QUIET_MINUTES = 10  # wait this long after a clinician's last change, then send one email
+
+
+def send_reminders(now: datetime) -> int:
+    """Remind each patient who has exercises due today and nothing logged by their hour.
+    At most one reminder a day; never to discharged or archived patients. Returns how many."""
+    sent = 0
+    patients = (
+        Patient.objects.filter(
+            status=Patient.Status.ACTIVE,
+            reminders_enabled=True,
+            user__isnull=False,
+            user__is_active=True,
+            programs__status=Program.Status.ACTIVE,
+        )
+        .select_related("clinic", "user")
+        .distinct()
+    )
+    for patient in patients:
+        local = now.astimezone(patient.tz)
+        today = local.date()
+        if local.hour < patient.reminder_hour or patient.last_reminded_on == today:
+            continue
+        due = [
+            program for program in _active_programs(patient) if _due_and_not_logged(program, today)
+        ]
+        if not due:
+            continue
+        claimed = (
+            Patient.objects.filter(pk=patient.pk)
+            .exclude(last_reminded_on=today)
+            .update(last_reminded_on=today)
+        )
+        if not claimed:
+            continue  # another run got there first
+        context = {"patient": patient, "programs": due}
+        send_mail(
+            subject="A reminder for today's exercises",
+            message=render_to_string("programs/email/reminder.txt", context),
+            from_email=None,
+            recipient_list=[patient.user.email],
+        )
+        sent += 1
+    return sent
+
+
+def _active_programs(patient: Patient) -> list[Program]:
+    return list(
+        patient.programs.filter(status=Program.Status.ACTIVE).prefetch_related(
+            Prefetch("items"), Prefetch("sessions")
+        )
+    )
+
+
+def _due_and_not_logged(program: Program, today: date) -> bool:
+    if not program.start_date or program.start_date > today:
+        return False
+    if program.end_date and program.end_date < today:
+        return False
+    if not any(is_due(item, today) for item in program.items.all()):
+        return False
+    return not any(session.date == today for session in program.sessions.all())
+
+
+def send_program_updates(now: datetime, quiet_minutes: int = QUIET_MINUTES) -> int:
+    """One email per program listing every change not yet sent, once the clinician has made no
+    change for `quiet_minutes` (so one editing session makes one email). Returns how many."""
+    quiet_since = now - timedelta(minutes=quiet_minutes)
+    sent = 0
+    waiting = (
+        Program.objects.filter(versions__notified_at__isnull=True)
+        .select_related("patient__user", "patient__clinic")
+        .distinct()
+    )
+    for program in waiting:
+        versions = list(program.versions.filter(notified_at__isnull=True).order_by("number"))
+        if not versions or versions[-1].created_at > quiet_since:
+            continue  # still being edited
+        claimed = ProgramVersion.objects.filter(
+            pk__in=[v.pk for v in versions], notified_at__isnull=True
+        ).update(notified_at=now)
+        if claimed != len(versions):
+            continue  # another run is sending these
+        patient = program.patient
+        if patient is None or patient.user is None or patient.status != Patient.Status.ACTIVE:
+            continue  # nobody to tell; they will see it when they sign in
+        lines = [line for version in versions for line in version.patient_changes]
+        context = {
+            "patient": patient,
+            "program": program,
+            "lines": lines,
+            "is_new": versions[0].number == 1,
+        }
+        send_mail(
+            subject=f"{patient.clinic.name}: "
+            + ("your new exercise program" if context["is_new"] else "changes to your exercises"),
+            message=render_to_string("programs/email/program_changed.txt", context),
+            from_email=None,
+            recipient_list=[patient.user.email],
+        )
+        sent += 1
+    return sent

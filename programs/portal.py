@@ -1,0 +1,274 @@
+"""The patient portal: today's exercises, logging a session, history and reminder settings."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from clinic.access import (
+    patient_required,
+    portal_program_for,
+    portal_programs_for,
+    portal_session_for,
+)
+from programs.adherence import Adherence, adherence, done_counts, program_window, week_start
+from programs.forms import ReminderSettingsForm, SessionLogForm
+from programs.models import Program, ProgramItem, ProgramVersion, SessionLog
+from programs.sessions import (
+    BACKDATE_DAYS,
+    LogError,
+    check_log_day,
+    entry_initial,
+    is_due,
+    log_session,
+    sessions_per_day,
+)
+
+SESSIONS_PER_PAGE = 20
+
+
+@dataclass
+class ProgramToday:
+    """Everything the Today page shows for one program."""
+
+    program: Program
+    items: list[ProgramItem]
+    slots: list[tuple[int, SessionLog | None]]
+    changes: list[ProgramVersion]
+    this_week: Adherence
+    last_four_weeks: Adherence
+    streak: int
+    missed_days: list[date] = field(default_factory=list)
+
+
+def program_today(program: Program, today: date) -> ProgramToday:
+    items = [item for item in program.items.all() if is_due(item, today)]
+    versions = list(program.versions.order_by("number"))
+    window = program_window(program, today)
+    first = window[0] if window else today
+    done = done_counts(program, max(first, today - timedelta(days=27)), today)
+    recent_logs = {
+        (log.date, log.slot): log
+        for log in program.sessions.filter(date__gte=today - timedelta(days=BACKDATE_DAYS))
+    }
+    slots = [
+        (slot, recent_logs.get((today, slot))) for slot in range(1, sessions_per_day(items) + 1)
+    ]
+    logged_days = {day for day, _ in recent_logs}
+    missed = [
+        today - timedelta(days=back)
+        for back in range(1, BACKDATE_DAYS + 1)
+        if window
+        and window[0] <= today - timedelta(days=back) <= window[1]
+        and today - timedelta(days=back) not in logged_days
+        and any(is_due(item, today - timedelta(days=back)) for item in program.items.all())
+    ]
+    return ProgramToday(
+        program=program,
+        items=items,
+        slots=slots,
+        changes=[v for v in versions if v.number > program.seen_version],
+        this_week=adherence(program, today, start=week_start(today), versions=versions, done=done),
+        last_four_weeks=adherence(
+            program, today, start=today - timedelta(days=27), versions=versions, done=done
+        ),
+        streak=streak(program, today),
+        missed_days=missed,
+    )
+
+
+def streak(program: Program, today: date) -> int:
+    """Days in a row, up to today (or yesterday, if today is not logged yet), with at least one
+    exercise done. Days on which nothing is scheduled neither count nor break it."""
+    done_days = set(
+        program.sessions.filter(entries__done=True)
+        .order_by()
+        .values_list("date", flat=True)
+        .distinct()
+    )
+    window = program_window(program, today)
+    if not window:
+        return 0
+    items = list(program.items.all())
+    count, day = 0, today
+    if day not in done_days:
+        day -= timedelta(days=1)
+    while day >= window[0]:
+        if not any(is_due(item, day) for item in items):
+            day -= timedelta(days=1)
+            continue
+        if day not in done_days:
+            break
+        count += 1
+        day -= timedelta(days=1)
+    return count
+
+
+def active_programs(request: HttpRequest) -> list[Program]:
+    items = ProgramItem.objects.select_related("exercise", "program")
+    return list(
+        portal_programs_for(request.user)
+        .filter(status=Program.Status.ACTIVE)
+        .select_related("clinic")
+        .prefetch_related(Prefetch("items", items))
+        .order_by("start_date", "pk")
+    )
+
+
+@require_safe
+@patient_required
+def portal_home(request: HttpRequest) -> HttpResponse:
+    today = request.patient.today()
+    cards = [program_today(program, today) for program in active_programs(request)]
+    return render(
+        request, "portal/today.html", {"patient": request.patient, "cards": cards, "today": today}
+    )
+
+
+@require_POST
+@patient_required
+def changes_seen(request: HttpRequest, pk: int) -> HttpResponse:
+    program = portal_program_for(request.user, pk)
+    latest = program.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    Program.objects.filter(pk=program.pk).update(seen_version=latest)
+    return redirect("portal_home")
+
+
+def requested_day(request: HttpRequest, today: date) -> date | None:
+    raw = request.POST.get("date") or request.GET.get("date")
+    if not raw:
+        return today
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+@patient_required
+def session_log(request: HttpRequest, pk: int) -> HttpResponse:
+    program = portal_program_for(request.user, pk)
+    today = request.patient.today()
+    day = requested_day(request, today)
+    try:
+        slot = int(request.POST.get("slot") or request.GET.get("slot") or 1)
+    except ValueError:
+        slot = 0
+    try:
+        if day is None:
+            raise LogError("That date is not valid.")
+        check_log_day(program, day, today)
+        items = [
+            item
+            for item in program.items.select_related("exercise", "program")
+            if is_due(item, day)
+        ]
+        if not items:
+            raise LogError("Nothing is scheduled on that day: it's a rest day.")
+        if not 1 <= slot <= sessions_per_day(items):
+            raise LogError("That session does not exist on that day.")
+    except LogError as error:
+        return render(request, "portal/log_refused.html", {"message": str(error)}, status=400)
+    items = [item for item in items if item.effective_frequency.times_per_day >= slot]
+
+    existing = program.sessions.filter(date=day, slot=slot).prefetch_related("entries").first()
+    entries = {entry.item_ref: entry for entry in existing.entries.all()} if existing else {}
+    form = SessionLogForm(
+        request.POST or None,
+        items=items,
+        initial_entries={item.pk: entry_initial(item, entries.get(item.pk)) for item in items},
+        initial={
+            "token": uuid.uuid4(),
+            "difficulty": existing.difficulty if existing else "",
+            "note": existing.note if existing else "",
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            log, saved = log_session(
+                program,
+                day=day,
+                slot=slot,
+                token=form.cleaned_data["token"],
+                entries=form.entry_values(),
+                difficulty=form.cleaned_data["difficulty"],
+                note=form.cleaned_data["note"].strip(),
+            )
+        except LogError as error:
+            form.add_error(None, str(error))
+        else:
+            if not saved:
+                messages.info(request, "This session was already saved, so nothing was added.")
+            return redirect("portal_session_done", log.pk)
+    return render(
+        request,
+        "portal/log.html",
+        {
+            "form": form,
+            "program": program,
+            "day": day,
+            "slot": slot,
+            "today": today,
+            "existing": existing,
+            "rows": form.rows(),
+        },
+    )
+
+
+@require_safe
+@patient_required
+def session_done(request: HttpRequest, pk: int) -> HttpResponse:
+    log = portal_session_for(request.user, pk)
+    today = request.patient.today()
+    monday = week_start(today)
+    logged = set(
+        log.program.sessions.filter(date__gte=monday, entries__done=True).values_list(
+            "date", flat=True
+        )
+    )
+    week = [(monday + timedelta(days=n), monday + timedelta(days=n) in logged) for n in range(7)]
+    return render(
+        request,
+        "portal/done.html",
+        {
+            "log": log,
+            "week": week,
+            "today": today,
+            "this_week": adherence(log.program, today, start=monday),
+        },
+    )
+
+
+@require_safe
+@patient_required
+def history(request: HttpRequest) -> HttpResponse:
+    sessions = (
+        SessionLog.objects.filter(program__in=portal_programs_for(request.user))
+        .select_related("program")
+        .prefetch_related("entries")
+        .order_by("-date", "-slot", "-pk")
+    )
+    page = Paginator(sessions, SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
+    for log in page.object_list:
+        log.week = week_start(log.date)
+    return render(request, "portal/history.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+@patient_required
+def reminder_settings(request: HttpRequest) -> HttpResponse:
+    form = ReminderSettingsForm(request.POST or None, instance=request.patient)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your reminder settings were saved.")
+        return redirect(reverse("portal_settings"))
+    return render(request, "portal/settings.html", {"form": form})

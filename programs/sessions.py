@@ -1,0 +1,131 @@
+"""Logging a session: what is due on a day, which days may be logged, and saving a log."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from programs.adherence import program_window
+from programs.models import Difficulty, Program, ProgramItem, SessionEntry, SessionLog
+
+BACKDATE_DAYS = 7
+
+
+class LogError(Exception):
+    """A log that cannot be saved; the message is fit to show the patient."""
+
+
+def is_due(item: ProgramItem, day: date) -> bool:
+    """Whether the item is scheduled on that day. "N days a week" items may be done any day."""
+    named = item.effective_frequency.named_days()
+    return not named or day.weekday() in named
+
+
+def items_due(program: Program, day: date) -> list[ProgramItem]:
+    return [item for item in program.items.all() if is_due(item, day)]
+
+
+def sessions_per_day(items: list[ProgramItem]) -> int:
+    return max((item.effective_frequency.times_per_day for item in items), default=0)
+
+
+def check_log_day(program: Program, day: date, today: date) -> None:
+    """Raise LogError unless the patient may log this program on that day."""
+    if day > today:
+        raise LogError("You can't log a session for a day that hasn't happened yet.")
+    if day < today - timedelta(days=BACKDATE_DAYS):
+        raise LogError(f"You can log sessions up to {BACKDATE_DAYS} days back.")
+    window = program_window(program, today)
+    if window is None or not (window[0] <= day <= window[1]):
+        raise LogError("Your program did not run on that day.")
+
+
+@dataclass
+class EntryValues:
+    item: ProgramItem
+    done: bool
+    skip_reason: str = ""
+    sets_done: int | None = None
+    reps_done: int | None = None
+    pain: int | None = None
+
+
+def log_session(
+    program: Program,
+    *,
+    day: date,
+    slot: int,
+    token: uuid.UUID,
+    entries: list[EntryValues],
+    difficulty: str = "",
+    note: str = "",
+) -> tuple[SessionLog, bool]:
+    """Save a session; returns (the log, whether this call saved anything).
+
+    A token that was already used returns that log unchanged (a double tap or a resubmitted
+    form). A day and slot that already have a log are updated in place: editing never makes
+    a second session."""
+    if difficulty and difficulty not in Difficulty.values:
+        raise LogError("Choose how hard the session felt from the list.")
+    existing = SessionLog.objects.filter(token=token).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            version = program.versions.order_by("-number").first()
+            if version is None:
+                raise LogError("This program is not active yet.")
+            log = (
+                SessionLog.objects.select_for_update()
+                .filter(program=program, date=day, slot=slot)
+                .first()
+            )
+            if log is None:
+                log = SessionLog(program=program, date=day, slot=slot)
+            log.version, log.difficulty, log.note, log.token = version, difficulty, note, token
+            log.save()
+            log.entries.all().delete()
+            SessionEntry.objects.bulk_create(_entry(log, values) for values in entries)
+    except IntegrityError:
+        # Two submissions raced: the other one won; it holds the same information.
+        return SessionLog.objects.get(program=program, date=day, slot=slot), False
+    return log, True
+
+
+def _entry(log: SessionLog, values: EntryValues) -> SessionEntry:
+    item = values.item
+    return SessionEntry(
+        session=log,
+        item=item,
+        item_ref=item.pk,
+        exercise_name=item.exercise.name,
+        prescription=item.prescription_text,
+        done=values.done,
+        skip_reason=values.skip_reason if not values.done else "",
+        sets_done=values.sets_done if values.done else None,
+        reps_done=values.reps_done if values.done else None,
+        pain=values.pain,
+    )
+
+
+def prefilled_reps(item: ProgramItem) -> int | None:
+    if item.to_fatigue:
+        return None
+    return item.reps_max or item.reps_min
+
+
+def entry_initial(item: ProgramItem, entry: SessionEntry | None) -> dict[str, Any]:
+    """What the form shows for an item: the earlier answer, or the prescribed dose."""
+    if entry is None:
+        return {"sets": item.sets, "reps": prefilled_reps(item)}
+    return {
+        "status": "done" if entry.done else "skipped",
+        "reason": entry.skip_reason,
+        "sets": entry.sets_done if entry.done else item.sets,
+        "reps": entry.reps_done if entry.done else prefilled_reps(item),
+        "pain": entry.pain,
+    }
