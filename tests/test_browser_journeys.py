@@ -8,6 +8,8 @@ from playwright.sync_api import Page, expect
 
 from clinic.models import Patient
 from exercises.loader import load_library
+from exercises.models import Exercise
+from programs.models import SessionLog
 from tests.browser import assert_accessible, sign_in, watch_requests
 from tests.factories import PASSWORD
 
@@ -213,3 +215,97 @@ def test_clinician_builds_a_program_and_the_patient_sees_it(
     ]
     assert_accessible(patient)
     patient_context.close()
+
+
+@pytest.fixture
+def phone_patient(browser, live_server, clinician_a, patient_a):
+    """Patient A on a 375 × 812 phone, with an active two-exercise program."""
+    from programs import prescribing
+
+    load_library()
+    program = prescribing.create_program(
+        patient_a, by=clinician_a.user, title="Hip program", start_date=patient_a.today()
+    )
+    for slug in ["clamshell", "reverse-clamshell"]:
+        prescribing.add_item(
+            program,
+            Exercise.objects.get(slug=slug, clinic=None),
+            revision=None,
+            by=clinician_a.user,
+        )
+    prescribing.activate(program, revision=None, by=clinician_a.user)
+    context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True)
+    outside = watch_requests(context, live_server.url)
+    page = context.new_page()
+    sign_in(page, live_server.url, "pat@example.com", PASSWORD)
+    expect(page.get_by_role("heading", name="Hello, Pat")).to_be_visible()
+    yield page
+    context.close()
+    assert outside == []
+
+
+def no_sideways_scroll(page: Page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_patient_logs_a_session_on_a_phone(phone_patient: Page):
+    page = phone_patient
+    assert_accessible(page)
+    no_sideways_scroll(page)
+    page.get_by_role("link", name="Log today's session").click()
+    assert_accessible(page)
+    no_sideways_scroll(page)
+
+    page.get_by_text("Done", exact=True).nth(0).click()  # one tap per exercise
+    page.get_by_text("Done", exact=True).nth(1).click()
+    page.get_by_text("Sets, reps and pain").nth(0).click()
+    page.get_by_label("Pain during it (0–10)").nth(0).select_option("7")
+    page.get_by_label("A note for your physio (optional)").fill("My hip was sore today.")
+    page.get_by_role("button", name="Save my session").click()
+
+    expect(page.get_by_role("heading", name="Well done, your session is saved")).to_be_visible()
+    assert_accessible(page)
+    no_sideways_scroll(page)
+    session = SessionLog.objects.get()
+    assert session.max_pain == 7 and session.note == "My hip was sore today."
+    assert all(entry.done for entry in session.entries.all())
+
+    page.get_by_role("button", name="Show menu").click()
+    page.get_by_role("link", name="History").click()
+    expect(page.get_by_text("My hip was sore today.")).to_be_visible()
+    expect(page.get_by_text("pain 7/10")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_patient_logs_a_session_with_the_keyboard_alone(phone_patient: Page):
+    page = phone_patient
+    page.get_by_role("link", name="Log today's session").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Log your session")).to_be_visible()
+
+    def focused(attribute: str) -> str:
+        return page.evaluate(f"document.activeElement.getAttribute('{attribute}') || ''")
+
+    marked, pain_set = 0, False
+    for _ in range(60):  # Tab through the form, at most 60 stops
+        page.keyboard.press("Tab")
+        kind, value = focused("type"), focused("value")
+        if kind == "radio" and value == "done":
+            page.keyboard.press("Space")
+            marked += 1
+            if marked == 1:  # open the first exercise's details and note pain 7
+                page.keyboard.press("Tab")
+                page.keyboard.press("Enter")
+        elif focused("name").startswith("pain-") and not pain_set:
+            page.keyboard.type("7")
+            pain_set = True
+        elif focused("name") == "note":
+            page.keyboard.type("Typed with the keyboard.")
+        elif page.evaluate("document.activeElement.textContent.trim()") == "Save my session":
+            page.keyboard.press("Enter")
+            break
+    expect(page.get_by_role("heading", name="Well done, your session is saved")).to_be_visible()
+    session = SessionLog.objects.get()
+    assert marked == 2
+    assert session.max_pain == 7
+    assert session.note == "Typed with the keyboard."
