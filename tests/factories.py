@@ -79,3 +79,21 @@ class ExerciseFactory(factory.django.DjangoModelFactory):
     activity_type = "body_weight"
     steps = factory.LazyFunction(lambda: ["Stand tall.", "Bend your knees a little."])
     default_reps_min = 10
+
+
+def active_program(
+    patient, clinician, slugs=("clamshell", "reverse-clamshell"), start=None, title="Hip program"
+):
+    """An activated program of library exercises (load the library first)."""
+    from programs import prescribing
+
+    program = prescribing.create_program(
+        patient, by=clinician.user, title=title, start_date=start or patient.today()
+    )
+    for slug in slugs:
+        prescribing.add_item(
+            program, Exercise.objects.get(slug=slug, clinic=None), revision=None, by=clinician.user
+        )
+    prescribing.activate(program, revision=None, by=clinician.user)
+    program.refresh_from_db()
+    return program

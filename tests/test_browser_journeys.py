@@ -8,10 +8,9 @@ from playwright.sync_api import Page, expect
 
 from clinic.models import Patient
 from exercises.loader import load_library
-from exercises.models import Exercise
 from programs.models import SessionLog
 from tests.browser import assert_accessible, sign_in, watch_requests
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, active_program
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -220,20 +219,8 @@ def test_clinician_builds_a_program_and_the_patient_sees_it(
 @pytest.fixture
 def phone_patient(browser, live_server, clinician_a, patient_a):
     """Patient A on a 375 × 812 phone, with an active two-exercise program."""
-    from programs import prescribing
-
     load_library()
-    program = prescribing.create_program(
-        patient_a, by=clinician_a.user, title="Hip program", start_date=patient_a.today()
-    )
-    for slug in ["clamshell", "reverse-clamshell"]:
-        prescribing.add_item(
-            program,
-            Exercise.objects.get(slug=slug, clinic=None),
-            revision=None,
-            by=clinician_a.user,
-        )
-    prescribing.activate(program, revision=None, by=clinician_a.user)
+    active_program(patient_a, clinician_a)
     context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True)
     outside = watch_requests(context, live_server.url)
     page = context.new_page()
