@@ -171,3 +171,27 @@ def portal_session_for(user: Any, pk: int) -> SessionLog:
         ),
         pk=pk,
     )
+
+
+def clinic_admin_required(view: View) -> View:
+    """Like clinician_required, for clinic admins only; other clinicians get a 404."""
+
+    @wraps(view)
+    @clinician_required
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.clinician.is_admin:  # type: ignore[attr-defined]
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+def staff_member_for(user: Any, pk: int) -> Clinician:
+    """A clinician of the admin's own clinic, or 404."""
+    clinic = clinic_for(user)
+    return get_object_or_404(Clinician.objects.filter(clinic=clinic).select_related("user"), pk=pk)
+
+
+def patient_session_for(patient: Patient, pk: int) -> SessionLog:
+    """A session logged by that patient, or 404."""
+    return get_object_or_404(SessionLog.objects.filter(program__patient=patient), pk=pk)

@@ -5,6 +5,9 @@ from django.http import HttpRequest
 from clinic.access import clinician_for, patient_profile_for
 
 NAV_SECTIONS = {
+    "dashboard": "dashboard",
+    "clinic": "clinic",
+    "staff": "clinic",
     "patient": "patients",
     "program": "patients",
     "template": "templates",

@@ -7,7 +7,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import validate_password
 from django.utils import timezone
 
-from clinic.models import Clinician, Patient, User, normalize_email
+from clinic.images import clean_uploaded_image
+from clinic.models import Clinic, Clinician, Patient, User, normalize_email
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -113,3 +114,57 @@ class AcceptInvitationForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class InviteClinicianForm(forms.Form):
+    full_name = forms.CharField(label="Full name", max_length=150)
+    email = forms.EmailField(label="Email address")
+    role = forms.ChoiceField(choices=Clinician.Role.choices, initial=Clinician.Role.CLINICIAN)
+
+    def clean_email(self) -> str:
+        email = normalize_email(self.cleaned_data["email"])
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("Someone already has an account with this email address.")
+        return email
+
+
+class ClinicSettingsForm(forms.ModelForm):
+    upload = forms.FileField(
+        label="Logo",
+        required=False,
+        help_text="JPEG or PNG, at most 5 MB and 20 megapixels.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
+    website = forms.URLField(required=False, assume_scheme="https")
+
+    class Meta:
+        model = Clinic
+        fields = [
+            "name",
+            "email",
+            "phone",
+            "address",
+            "website",
+            "timezone",
+            "brand_colour",
+            "handout_footer",
+            "paper_size",
+            "silence_days",
+        ]
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "brand_colour": forms.TextInput(attrs={"type": "color"}),
+        }
+
+    def clean_upload(self) -> Any:
+        upload = self.cleaned_data.get("upload")
+        return clean_uploaded_image(upload) if upload else None
+
+    def save(self, commit: bool = True) -> Clinic:
+        clinic = super().save(commit=False)
+        if self.cleaned_data.get("upload"):
+            clinic.logo.save(
+                self.cleaned_data["upload"].name, self.cleaned_data["upload"], save=False
+            )
+        clinic.save()
+        return clinic

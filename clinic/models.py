@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -83,6 +83,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
+class PaperSize(models.TextChoices):
+    A4 = "a4", "A4"
+    LETTER = "letter", "US Letter"
+
+
 class Clinic(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=60, unique=True)
@@ -91,13 +96,39 @@ class Clinic(models.Model):
     address = models.TextField(blank=True)
     website = models.URLField(blank=True)
     timezone = models.CharField(max_length=64, choices=TIMEZONE_CHOICES, default="Europe/London")
+    logo = models.ImageField(upload_to="clinics/", blank=True)
+    brand_colour = models.CharField(
+        "brand colour",
+        max_length=7,
+        default="#0b5e6b",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour such as #0b5e6b.")],
+    )
+    handout_footer = models.CharField(
+        max_length=300, blank=True, help_text="Printed at the foot of every handout page."
+    )
+    paper_size = models.CharField(max_length=10, choices=PaperSize.choices, default=PaperSize.A4)
+    silence_days = models.PositiveSmallIntegerField(
+        "days without a session before an alert",
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(silence_days__gte=1, silence_days__lte=60),
+                name="clinic_silence_days_1_to_60",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def today(self) -> date:
+        """Today where the clinic is."""
+        return timezone.now().astimezone(zoneinfo.ZoneInfo(self.timezone)).date()
 
 
 class Clinician(models.Model):
@@ -224,7 +255,7 @@ class Patient(models.Model):
 
     def today(self) -> date:
         """Today where the patient's clinic is."""
-        return timezone.now().astimezone(self.tz).date()
+        return self.clinic.today()
 
     def archive(self) -> None:
         self.status = self.Status.ARCHIVED

@@ -3,9 +3,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from clinic import views
+from clinic import staff, views
 from clinic.forms import EmailAuthenticationForm
-from programs import portal
+from programs import dashboard, portal
 from programs import views as program_views
 
 admin.site.site_header = "Physio admin"
@@ -50,6 +50,18 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include(auth_patterns)),
     path("invitation/<str:token>/", views.invitation_accept, name="accept_invitation"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("clinic/staff/", staff.staff_list, name="staff_list"),
+    path("clinic/staff/invite/", staff.staff_invite, name="staff_invite"),
+    path("clinic/staff/<int:pk>/deactivate/", staff.staff_deactivate, name="staff_deactivate"),
+    path("clinic/staff/<int:pk>/reactivate/", staff.staff_reactivate, name="staff_reactivate"),
+    path("clinic/settings/", staff.clinic_settings, name="clinic_settings"),
+    path("patients/<int:pk>/alerts/handled/", dashboard.alert_handled, name="alert_handled"),
+    path(
+        "patients/<int:pk>/sessions/<int:session_pk>/read/",
+        dashboard.note_read,
+        name="note_read",
+    ),
     path("patients/", views.patient_list, name="patient_list"),
     path("patients/new/", views.patient_create, name="patient_create"),
     path("patients/<int:pk>/", views.patient_detail, name="patient_detail"),

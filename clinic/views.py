@@ -25,6 +25,7 @@ from clinic.invitations import (
     send_invitation,
 )
 from clinic.models import Invitation, Patient
+from programs.dashboard import patient_record
 
 PATIENTS_PER_PAGE = 25
 
@@ -35,7 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("login")
     if clinician_for(request.user):
-        return redirect("patient_list")
+        return redirect("dashboard")
     if patient_profile_for(request.user):
         return redirect("portal_home")
     if request.user.is_staff:
@@ -95,6 +96,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "patient": patient,
             "programs": list(patient.programs.order_by("status", "-created_at")),
+            **patient_record(patient),
             "invitation": invitation,
             "invitation_blocker": invitation_blocker(patient),
         },

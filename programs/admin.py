@@ -1,7 +1,28 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from programs.models import Program, ProgramItem, ProgramVersion
+from programs.models import (
+    AlertHandled,
+    Program,
+    ProgramItem,
+    ProgramVersion,
+    SessionEntry,
+    SessionLog,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """What patients logged and what clinicians acknowledged is history: viewable, never
+    edited or deleted here."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 class ItemInline(admin.TabularInline):
@@ -58,20 +79,44 @@ class ProgramAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgramVersion)
-class ProgramVersionAdmin(admin.ModelAdmin):
-    """History: read-only."""
-
-    list_display = ["program", "number", "created_at", "created_by"]
+class ProgramVersionAdmin(ReadOnlyAdmin):
+    list_display = ["program", "number", "created_at", "created_by", "notified_at"]
     list_filter = ["created_at"]
     search_fields = ["program__title", "program__patient__last_name"]
     list_select_related = ["program", "created_by"]
-    readonly_fields = ["program", "number", "created_at", "created_by", "changes", "snapshot"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
+
+class EntryInline(admin.TabularInline):
+    model = SessionEntry
+    extra = 0
+    can_delete = False
+    fields = [
+        "exercise_name",
+        "prescription",
+        "done",
+        "skip_reason",
+        "sets_done",
+        "reps_done",
+        "pain",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+@admin.register(SessionLog)
+class SessionLogAdmin(ReadOnlyAdmin):
+    list_display = ["program", "date", "slot", "difficulty", "logged_at", "note_read_at"]
+    list_filter = ["date", "difficulty"]
+    search_fields = ["program__title", "program__patient__last_name", "note"]
+    list_select_related = ["program"]
+    inlines = [EntryInline]
+
+
+@admin.register(AlertHandled)
+class AlertHandledAdmin(ReadOnlyAdmin):
+    list_display = ["patient", "kind", "key", "handled_by", "handled_at"]
+    list_filter = ["kind", "handled_at"]
+    search_fields = ["patient__last_name", "patient__first_name"]
+    list_select_related = ["patient", "handled_by"]

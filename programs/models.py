@@ -422,3 +422,33 @@ class SessionEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.exercise_name}: {'done' if self.done else 'skipped'}"
+
+
+class AlertKind(models.TextChoices):
+    HIGH_PAIN = "high_pain", "High pain"
+    PAIN_RISING = "pain_rising", "Pain rising"
+    SILENT = "silent", "No sessions"
+    LOW_ADHERENCE = "low_adherence", "Low adherence"
+
+
+class AlertHandled(models.Model):
+    """A clinician marked an alert handled. Alerts themselves are worked out from the logs each
+    time (programs/insights.py); `key` names the occurrence (a session, a silent-since date, a
+    week), so the same alert stays handled and a new occurrence alerts again."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="handled_alerts")
+    kind = models.CharField(max_length=16, choices=AlertKind.choices)
+    key = models.CharField(max_length=40)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    handled_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-handled_at"]
+        constraints = [
+            models.UniqueConstraint("patient", "kind", "key", name="alert_handled_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.patient} handled"

@@ -22,15 +22,15 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from clinic.invitations import send_invitation
-from clinic.models import Invitation, Patient
+from clinic.models import Clinician, Invitation, Patient
 from exercises.loader import load_library
 from exercises.models import Equipment, Exercise, ExerciseLink, Muscle
 from programs import prescribing
 from programs.loader import load_templates
-from programs.models import Program, SessionLog
+from programs.models import AlertHandled, Program, SessionLog
 from programs.sessions import log_session
 from tests.conftest import client_for
-from tests.factories import ExerciseFactory
+from tests.factories import ClinicianFactory, ExerciseFactory
 
 PERSONAS = ["anon", "patient_a", "patient_b", "clinician_a", "admin_a", "clinician_b", "operator"]
 ADMIN_PREFIX = "physio-admin/"
@@ -65,6 +65,7 @@ class World:
     clinic_a_exercise: Exercise
     program: Program  # patient_a's active program, with items
     session: SessionLog  # a session patient_a logged
+    colleague: Clinician  # a third clinician of clinic A, for the team pages
     draft: Program  # a draft for patient_a
     admin_objects: dict[str, Any]
 
@@ -91,6 +92,8 @@ def item_url(name: str) -> Callable[[World], str]:
 
 CLINIC_A_ONLY = outcome(404, anon=302, **CLINIC_A_STAFF)
 PATIENTS_ONLY = outcome(404, anon=302, patient_a=200, patient_b=200)
+ADMIN_A_ONLY = outcome(404, anon=302, admin_a=200)  # clinic administration
+ADMIN_A_CHANGES = outcome(404, anon=302, admin_a=302)
 PATIENT_A_ONLY = outcome(404, anon=302, patient_a=200)  # clinicians cannot log for a patient
 CLINIC_A_CHANGES = outcome(404, anon=302, **CLINIC_A_STAFF_REDIRECT)
 # Builder changes sent without the page's revision are refused as stale (302 back to the
@@ -198,6 +201,27 @@ MATRIX: dict[str, Case] = {
     "portal_session_done": Case(
         named("portal_session_done", pk=lambda w: w.session.pk), PATIENT_A_ONLY
     ),
+    "dashboard": Case(named("dashboard"), outcome(404, anon=302, **ANY_CLINICIAN)),
+    "alert_handled": Case(
+        named("alert_handled", pk=patient_a_pk),
+        ALL_405,
+        CLINIC_A_CHANGES,
+        data=lambda w: {"kind": "silent", "key": "since-2026-01-01"},
+    ),
+    "note_read": Case(
+        named("note_read", pk=patient_a_pk, session_pk=lambda w: w.session.pk),
+        ALL_405,
+        CLINIC_A_CHANGES,
+    ),
+    "staff_list": Case(named("staff_list"), ADMIN_A_ONLY),
+    "staff_invite": Case(named("staff_invite"), ADMIN_A_ONLY, ADMIN_A_ONLY),
+    "staff_deactivate": Case(
+        named("staff_deactivate", pk=lambda w: w.colleague.pk), ALL_405, ADMIN_A_CHANGES
+    ),
+    "staff_reactivate": Case(
+        named("staff_reactivate", pk=lambda w: w.colleague.pk), ALL_405, ADMIN_A_CHANGES
+    ),
+    "clinic_settings": Case(named("clinic_settings"), ADMIN_A_ONLY, ADMIN_A_ONLY),
     "library": Case(named("library"), outcome(404, anon=302, **ANY_CLINICIAN)),
     "exercise_create": Case(
         named("exercise_create"),
@@ -268,8 +292,12 @@ def admin_case(route: str) -> Case | None:
         return None
     refused_by_admin = {
         ("clinic.invitation", "add/"),  # invitations are sent from patient pages
-        ("programs.programversion", "add/"),  # versions are history
-        ("programs.programversion", "<path:object_id>/delete/"),
+        # history: versions, session logs and handled alerts are read-only
+        *(
+            (model, action)
+            for model in ["programs.programversion", "programs.sessionlog", "programs.alerthandled"]
+            for action in ["add/", "<path:object_id>/delete/"]
+        ),
     }
     if (model_key, rest) in refused_by_admin:
         expected[rest] = outcome(302, operator=403)
@@ -347,6 +375,7 @@ def world(admin_a, clinician_a, clinician_b, patient_a, patient_a2, patient_b, o
         global_exercise=global_exercise,
         clinic_a_exercise=ExerciseFactory(clinic=clinician_a.clinic),
         program=program,
+        colleague=ClinicianFactory(clinic=clinician_a.clinic),
         session=log_session(
             program, day=program.start_date, slot=1, token=uuid.uuid4(), entries=[]
         )[0],
@@ -365,6 +394,10 @@ def world(admin_a, clinician_a, clinician_b, patient_a, patient_a2, patient_b, o
             "programs.program": Program.objects.filter(scope="library").first(),
             "programs.programversion": program.versions.first(),
             "stretch": Exercise.objects.get(clinic=None, slug="windshield-wiper-stretch"),
+            "programs.sessionlog": SessionLog.objects.first(),
+            "programs.alerthandled": AlertHandled.objects.create(
+                patient=patient_a, kind="silent", key="since-2026-01-01"
+            ),
         },
     )
 

@@ -15,7 +15,7 @@ def sign_in(client, email, password=PASSWORD):
 def test_login_is_by_email_in_any_case(client, clinician_a):
     response = sign_in(client, "CARL@Northside.Example")
     assert response.status_code == 302
-    assert client.get(reverse("home")).url == reverse("patient_list")
+    assert client.get(reverse("home")).url == reverse("dashboard")
 
 
 def test_wrong_password_shows_a_message_and_does_not_sign_in(client, clinician_a):
@@ -27,7 +27,7 @@ def test_wrong_password_shows_a_message_and_does_not_sign_in(client, clinician_a
 
 def test_home_sends_each_role_to_its_start_page(patient_a, clinician_a, operator):
     assert client_for(None).get(reverse("home")).url.startswith(reverse("login"))
-    assert client_for(clinician_a.user).get(reverse("home")).url == reverse("patient_list")
+    assert client_for(clinician_a.user).get(reverse("home")).url == reverse("dashboard")
     assert client_for(patient_a.user).get(reverse("home")).url == reverse("portal_home")
     assert client_for(operator).get(reverse("home")).url == reverse("admin:index")
 

@@ -19,6 +19,9 @@ def test_clinician_invites_a_patient_who_activates_their_account(
     page: Page, live_server, clinician_a
 ):
     sign_in(page, live_server.url, "carl@northside.example", PASSWORD)
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Patients", exact=True).click()
     expect(page.get_by_role("heading", name="Patients")).to_be_visible()
     assert_accessible(page)
 

@@ -1,0 +1,130 @@
+"""Clinic administration (clinic admins only): the team and the clinic's settings."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from clinic.access import clinic_admin_required, staff_member_for
+from clinic.forms import ClinicSettingsForm, InviteClinicianForm
+from clinic.models import Clinic, Clinician, User
+
+
+class StaffError(Exception):
+    """A team change that would break a rule; the message is fit to show the admin."""
+
+
+def set_active(member: Clinician, active: bool, *, by: Clinician) -> None:
+    """Deactivate or reactivate a clinician. Deactivating ends their sessions at once (an
+    inactive account is signed out on its next request) and never leaves the clinic without an
+    active admin."""
+    with transaction.atomic():
+        # Lock the clinic's admins so two admins cannot deactivate each other at once.
+        admins = list(
+            Clinician.objects.select_for_update().filter(
+                clinic=member.clinic, role=Clinician.Role.ADMIN, is_active=True
+            )
+        )
+        if not active:
+            if member.pk == by.pk:
+                raise StaffError("You can't deactivate yourself. Ask another admin.")
+            if member.is_admin and [a.pk for a in admins] == [member.pk]:
+                raise StaffError("The clinic must keep at least one active admin.")
+        member.is_active = active
+        member.save(update_fields=["is_active"])
+        User.objects.filter(pk=member.user_id).update(is_active=active)
+
+
+def invite_clinician(
+    clinic: Clinic, *, email: str, full_name: str, role: str, base_url: str
+) -> Clinician:
+    """Create a clinician's account and email them a link to choose a password."""
+    with transaction.atomic():
+        user = User.objects.create_user(email, None, full_name=full_name)
+        member = Clinician.objects.create(user=user, clinic=clinic, role=role)
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    send_mail(
+        subject=f"{clinic.name}: your Physio HEP account",
+        message=render_to_string(
+            "clinic/email/clinician_invitation.txt",
+            {
+                "clinic": clinic,
+                "member": member,
+                "link": base_url.rstrip("/") + path,
+            },
+        ),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+    return member
+
+
+@require_safe
+@clinic_admin_required
+def staff_list(request: HttpRequest) -> HttpResponse:
+    members = Clinician.objects.filter(clinic=request.clinician.clinic).select_related("user")
+    return render(request, "clinic/staff.html", {"members": members})
+
+
+@require_http_methods(["GET", "POST"])
+@clinic_admin_required
+def staff_invite(request: HttpRequest) -> HttpResponse:
+    form = InviteClinicianForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        member = invite_clinician(
+            request.clinician.clinic, base_url=request.build_absolute_uri("/"), **form.cleaned_data
+        )
+        messages.success(request, f"{member.user.full_name} was invited by email.")
+        return redirect("staff_list")
+    return render(request, "clinic/staff_invite.html", {"form": form})
+
+
+@require_POST
+@clinic_admin_required
+def staff_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _set_active(request, pk, active=False)
+
+
+@require_POST
+@clinic_admin_required
+def staff_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _set_active(request, pk, active=True)
+
+
+def _set_active(request: HttpRequest, pk: int, *, active: bool) -> HttpResponse:
+    member = staff_member_for(request.user, pk)
+    try:
+        set_active(member, active, by=request.clinician)
+    except StaffError as error:
+        messages.error(request, str(error))
+    else:
+        word = "reactivated" if active else "deactivated and signed out"
+        messages.success(request, f"{member.user.full_name or member.user.email} was {word}.")
+    return redirect("staff_list")
+
+
+@require_http_methods(["GET", "POST"])
+@clinic_admin_required
+def clinic_settings(request: HttpRequest) -> HttpResponse:
+    clinic = request.clinician.clinic
+    form = ClinicSettingsForm(request.POST or None, request.FILES or None, instance=clinic)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "The clinic settings were saved.")
+        return redirect("clinic_settings")
+    return render(request, "clinic/settings.html", {"form": form, "clinic": clinic})

@@ -1,0 +1,192 @@
+"""The clinician's dashboard: the caseload at a glance, and the actions on a patient's alerts
+and notes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from clinic.access import clinician_required, patient_for, patient_session_for, patients_for
+from clinic.models import Patient
+from exercises.ladder import ladders_for
+from programs.charts import adherence_chart, pain_chart, pain_series, weekly_adherence
+from programs.insights import PatientSummary, caseload, recent_entries, suggest, summarize
+from programs.models import AlertHandled, AlertKind, Program, ProgramItem, SessionLog
+
+ROWS_PER_PAGE = 25
+
+
+def _name(s: PatientSummary) -> Any:
+    return (s.patient.last_name.lower(), s.patient.first_name.lower(), s.patient.pk)
+
+
+SORTS: dict[str, tuple[str, Callable[[PatientSummary], Any]]] = {
+    "name": ("Name", _name),
+    "programs": ("Active programs", lambda s: len(s.programs)),
+    "adherence7": ("Adherence, 7 days", lambda s: s.adherence_7.ratio),
+    "adherence28": ("Adherence, 28 days", lambda s: s.adherence_28.ratio),
+    "last": ("Last session", lambda s: s.last_session),
+    "pain": ("Latest pain", lambda s: s.latest_pain),
+    "trend": ("Pain trend", lambda s: s.pain_trend),
+    "notes": ("Unread notes", lambda s: s.unread_notes),
+    "flags": ("Flags", lambda s: len(s.open_alerts)),
+}
+DEFAULT_SORT = "-flags"
+
+
+def sort_rows(rows: list[PatientSummary], sort: str) -> list[PatientSummary]:
+    """Sort by a column, ties by name; rows without a value go last either way."""
+    descending = sort.startswith("-")
+    key = SORTS[sort.lstrip("-")][1]
+    rows = sorted(rows, key=_name)
+    present = [row for row in rows if key(row) is not None]
+    missing = [row for row in rows if key(row) is None]
+    return sorted(present, key=key, reverse=descending) + missing
+
+
+@require_safe
+@clinician_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    params = request.GET
+    scope = "clinic" if params.get("scope") == "clinic" else "mine"
+    status = params.get("status", Patient.Status.ACTIVE)
+    flag = params.get("flag", "")
+    query = params.get("q", "").strip()[:100]
+    sort = params.get("sort", DEFAULT_SORT)
+    if sort.lstrip("-") not in SORTS:
+        sort = DEFAULT_SORT
+
+    patients = patients_for(request.user)
+    if scope == "mine":
+        patients = patients.filter(primary_clinician=request.clinician)
+    if status in Patient.Status.values:
+        patients = patients.filter(status=status)
+    for word in query.split():
+        patients = patients.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    rows = summarize(list(caseload(patients)), request.clinician.clinic.today())
+    if flag == "any":
+        rows = [row for row in rows if row.open_alerts]
+    elif flag in AlertKind.values:
+        rows = [row for row in rows if any(a.kind == flag for a in row.open_alerts)]
+    page = Paginator(sort_rows(rows, sort), ROWS_PER_PAGE).get_page(params.get("page"))
+
+    base = params.copy()
+    base.pop("page", None)
+    base.pop("sort", None)
+    columns = []
+    for key, (label, _) in SORTS.items():
+        active = sort.lstrip("-") == key
+        next_sort = key if active and sort.startswith("-") else f"-{key}" if active else key
+        if not active and key in {"flags", "notes", "pain", "trend", "programs"}:
+            next_sort = f"-{key}"  # most first is the useful way round for these
+        columns.append(
+            {
+                "key": key,
+                "label": label,
+                "next": next_sort,
+                "active": active,
+                "direction": ("descending" if sort.startswith("-") else "ascending")
+                if active
+                else "",
+            }
+        )
+    querystring = params.copy()
+    querystring.pop("page", None)
+    return render(
+        request,
+        "programs/dashboard.html",
+        {
+            "page": page,
+            "columns": columns,
+            "base": base.urlencode(),
+            "scope": scope,
+            "status": status,
+            "flag": flag,
+            "query": query,
+            "sort": sort,
+            "querystring": querystring.urlencode(),
+            "flag_choices": AlertKind.choices,
+            "status_choices": Patient.Status.choices,
+        },
+    )
+
+
+@require_POST
+@clinician_required
+def alert_handled(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = patient_for(request.user, pk)
+    kind, key = request.POST.get("kind", ""), request.POST.get("key", "").strip()
+    if kind not in AlertKind.values or not key or len(key) > 40:
+        messages.error(request, "That alert could not be found. Reload the page and try again.")
+        return redirect(patient)
+    _, created = AlertHandled.objects.get_or_create(
+        patient=patient, kind=kind, key=key, defaults={"handled_by": request.user}
+    )
+    if created:
+        messages.success(request, f"{AlertKind(kind).label} alert marked handled.")
+    return redirect((request.POST.get("next") == "dashboard" and "dashboard") or patient)
+
+
+@require_POST
+@clinician_required
+def note_read(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+    patient = patient_for(request.user, pk)
+    session = patient_session_for(patient, session_pk)
+    if session.note_read_at is None:
+        session.note_read_at, session.note_read_by = timezone.now(), request.user
+        session.save(update_fields=["note_read_at", "note_read_by", "updated_at"])
+        messages.success(request, f"Note marked read; {patient.first_name} will see that.")
+    return redirect(patient)
+
+
+def patient_record(patient: Patient) -> dict[str, Any]:
+    """What the patient's page shows beside their details: figures and alerts, notes, recent
+    sessions, charts, and a suggestion beside each exercise of their active programs."""
+    today = patient.clinic.today()
+    summary = summarize(list(caseload(Patient.objects.filter(pk=patient.pk))), today)[0]
+    programs = list(
+        patient.programs.exclude(status=Program.Status.DRAFT)
+        .select_related("clinic")
+        .prefetch_related(Prefetch("items", ProgramItem.objects.select_related("exercise")))
+    )
+    active = [program for program in programs if program.status == Program.Status.ACTIVE]
+    items = [item for program in active for item in program.items.all()]
+    recent = recent_entries(items)
+    ladders = ladders_for([item.exercise for item in items], patient.clinic)
+    rows = [
+        {
+            "item": item,
+            "suggestion": suggest(item, recent.get(item.pk, [])),
+            "ladder": ladders[item.exercise_id],
+        }
+        for item in items
+    ]
+    sessions = list(
+        SessionLog.objects.filter(program__patient=patient)
+        .select_related("program", "note_read_by")
+        .prefetch_related("entries")
+        .order_by("-date", "-slot")[:15]
+    )
+    unread = list(
+        SessionLog.objects.filter(program__patient=patient, note_read_at__isnull=True)
+        .exclude(note="")
+        .select_related("program")
+        .order_by("-date", "-slot")
+    )
+    return {
+        "summary": summary,
+        "active_programs": active,
+        "item_rows": rows,
+        "sessions": sessions,
+        "unread_notes": unread,
+        "adherence_chart": adherence_chart(weekly_adherence(programs, today)),
+        "pain_chart": pain_chart(pain_series(programs)),
+    }

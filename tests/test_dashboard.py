@@ -1,0 +1,464 @@
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from clinic.models import Clinician, Patient
+from exercises.loader import load_library
+from programs.charts import adherence_chart, pain_chart, pain_series, weekly_adherence
+from programs.insights import caseload, recent_entries, suggest, summarize
+from programs.models import AlertHandled, Program, SessionEntry, SessionLog
+from tests.conftest import client_for
+from tests.factories import ClinicianFactory, PatientFactory, active_program
+
+
+@pytest.fixture
+def program(db, clinician_a, patient_a):
+    load_library()
+    return active_program(
+        patient_a, clinician_a, slugs=["clamshell"], start=patient_a.today() - timedelta(days=20)
+    )
+
+
+def log(
+    program,
+    days_ago,
+    pain=None,
+    done=True,
+    difficulty="about_right",
+    note="",
+    sets=None,
+    reps=None,
+    slot=1,
+):
+    today = program.patient.today()
+    session = SessionLog.objects.create(
+        program=program,
+        version=program.versions.order_by("-number").first(),
+        date=today - timedelta(days=days_ago),
+        slot=slot,
+        token=uuid.uuid4(),
+        difficulty=difficulty,
+        note=note,
+    )
+    for item in program.items.all():
+        SessionEntry.objects.create(
+            session=session,
+            item=item,
+            item_ref=item.pk,
+            exercise_name=item.exercise.name,
+            prescription=item.prescription_text,
+            done=done,
+            pain=pain,
+            sets_done=item.sets if sets is None else sets,
+            reps_done=(item.reps_min if reps is None else reps) if done else None,
+        )
+    return session
+
+
+def summary_of(patient):
+    return summarize(list(caseload(Patient.objects.filter(pk=patient.pk))), patient.today())[0]
+
+
+def kinds(patient):
+    return {alert.kind for alert in summary_of(patient).open_alerts}
+
+
+# --- alert rules at their boundaries -------------------------------------------------------
+
+
+@pytest.mark.parametrize("pain,alerted", [(7, True), (6, False)])
+def test_high_pain_alert(program, patient_a, pain, alerted):
+    log(program, 0, pain=pain)
+    assert ("high_pain" in kinds(patient_a)) is alerted
+
+
+@pytest.mark.parametrize("latest,alerted", [(5, True), (4, False)])
+def test_pain_rising_against_the_first_week(program, patient_a, latest, alerted):
+    log(program, 20, pain=3)  # first week: average 3
+    log(program, 18, pain=3)
+    log(program, 0, pain=latest)
+    summary = summary_of(patient_a)
+    assert summary.first_week_pain == 3
+    assert ("pain_rising" in kinds(patient_a)) is alerted
+
+
+@pytest.mark.parametrize("days_ago,threshold,alerted", [(4, 4, True), (3, 4, False), (4, 6, False)])
+def test_silence_alert_is_configurable(program, patient_a, days_ago, threshold, alerted):
+    patient_a.clinic.silence_days = threshold
+    patient_a.clinic.save()
+    for n in range(days_ago, days_ago + 3):
+        log(program, n)
+    assert ("silent" in kinds(patient_a)) is alerted
+
+
+def test_silence_counts_from_the_start_when_nothing_was_logged(program, patient_a):
+    alert = next(a for a in summary_of(patient_a).alerts if a.kind == "silent")
+    assert "since the program started" in alert.reason
+
+
+@pytest.mark.parametrize("done_days,alerted", [(5, False), (4, True)])
+def test_low_adherence_alert_under_half(db, clinician_a, patient_a, done_days, alerted):
+    load_library()
+    program = active_program(
+        patient_a, clinician_a, slugs=["clamshell"], start=patient_a.today() - timedelta(days=9)
+    )  # 10 days due
+    for n in range(done_days):
+        log(program, n)
+    assert summary_of(patient_a).adherence_28.scheduled == 10
+    assert ("low_adherence" in kinds(patient_a)) is alerted
+
+
+def test_no_adherence_alert_in_a_programs_first_week(db, clinician_a, patient_a):
+    load_library()
+    active_program(
+        patient_a, clinician_a, slugs=["clamshell"], start=patient_a.today() - timedelta(days=3)
+    )
+    assert "low_adherence" not in kinds(patient_a)
+
+
+def test_marking_an_alert_handled_records_who_and_when(program, patient_a, clinician_a):
+    session = log(program, 0, pain=8)
+    client = client_for(clinician_a.user)
+    client.post(
+        reverse("alert_handled", args=[patient_a.pk]),
+        {"kind": "high_pain", "key": f"s{session.pk}"},
+    )
+    handled = AlertHandled.objects.get()
+    assert (handled.handled_by, handled.kind) == (clinician_a.user, "high_pain")
+    assert "high_pain" not in kinds(patient_a)
+    page = client.get(patient_a.get_absolute_url()).content.decode()
+    assert "Handled by Carl Clinician" in page
+    log(program, 0, pain=9, slot=2)  # a new painful session alerts again
+    assert "high_pain" in kinds(patient_a)
+
+
+def test_a_bad_alert_is_refused(program, patient_a, clinician_a):
+    client_for(clinician_a.user).post(
+        reverse("alert_handled", args=[patient_a.pk]), {"kind": "made_up", "key": "x"}
+    )
+    assert not AlertHandled.objects.exists()
+
+
+# --- notes ---------------------------------------------------------------------------------
+
+
+def test_mark_a_note_read_and_the_patient_sees_it(program, patient_a, clinician_a):
+    session = log(program, 0, note="Knee clicks a bit")
+    client = client_for(clinician_a.user)
+    page = client.get(patient_a.get_absolute_url()).content.decode()
+    assert "Knee clicks a bit" in page and "Mark read" in page
+    client.post(reverse("note_read", args=[patient_a.pk, session.pk]))
+    session.refresh_from_db()
+    assert session.note_read_by == clinician_a.user and session.note_read_at
+    history = client_for(patient_a.user).get(reverse("portal_history")).content.decode()
+    assert "Read by your physio on" in history
+
+
+def test_another_clinic_cannot_mark_a_note_read(program, patient_a, clinician_b):
+    session = log(program, 0, note="Private")
+    response = client_for(clinician_b.user).post(
+        reverse("note_read", args=[patient_a.pk, session.pk])
+    )
+    assert response.status_code == 404
+    session.refresh_from_db()
+    assert session.note_read_at is None
+
+
+# --- suggestions ---------------------------------------------------------------------------
+
+
+def suggestion(program):
+    item = program.items.get()
+    return suggest(item, recent_entries([item])[item.pk])
+
+
+@pytest.mark.parametrize(
+    "pains,expected",
+    [([5, 5, 0], "regression"), ([6, 0, 9], "regression"), ([5, 4, 4], None), ([4, 4, 4], None)],
+)
+def test_regress_when_pain_5_or_more_in_2_of_the_last_3(program, pains, expected):
+    for days_ago, pain in enumerate(pains):
+        log(program, days_ago, pain=pain, difficulty="too_hard")
+    result = suggestion(program)
+    assert (result.kind if result else None) == expected
+
+
+@pytest.mark.parametrize(
+    "changes,expected",
+    [
+        ({}, "progression"),
+        ({"pain": 2}, "progression"),
+        ({"pain": 3}, None),
+        ({"difficulty": "too_hard"}, None),
+        ({"difficulty": "too_easy"}, "progression"),
+        ({"sets": 2}, None),
+        ({"reps": 5}, None),
+        ({"done": False}, None),
+    ],
+)
+def test_progress_when_the_last_3_were_done_in_full_and_easy(program, changes, expected):
+    log(program, 2, pain=0)
+    log(program, 1, pain=1)
+    log(program, 0, **{"pain": 0, **changes})
+    result = suggestion(program)
+    assert (result.kind if result else None) == expected
+
+
+def test_no_suggestion_from_only_two_sessions(program):
+    log(program, 1, pain=0)
+    log(program, 0, pain=0)
+    assert suggestion(program) is None
+
+
+def test_suggestion_links_to_the_one_click_swap(program, patient_a, clinician_a):
+    for n in range(3):
+        log(program, n, pain=0)
+    page = client_for(clinician_a.user).get(patient_a.get_absolute_url()).content.decode()
+    assert "Suggest making it harder" in page
+    assert "Harder: Clamshell with loop band" in page
+    assert reverse("program_item_swap", args=[program.pk, program.items.get().pk]) in page
+
+
+# --- charts --------------------------------------------------------------------------------
+
+
+def test_charts_hold_the_right_points(program, patient_a):
+    log(program, 2, pain=3)
+    log(program, 1, pain=7)
+    log(program, 0, pain=5)
+    today = patient_a.today()
+    pain = pain_chart(pain_series([program]))
+    first, peak = today - timedelta(days=2), today - timedelta(days=1)
+    assert pain.summary == (
+        f"Pain over time: overall from 3/10 on {first:%d %b} to 5/10 on {today:%d %b}; "
+        f"highest 7/10 on {peak:%d %b}."
+    )
+    assert pain.svg.count("<circle") == 6  # three days, overall and the clamshell
+    assert '<title id="chart-title-pain">Pain over time</title>' in pain.svg
+    points = weekly_adherence([program], today, weeks=4)
+    assert len(points) == 4
+    chart = adherence_chart(points)
+    assert f"{points[-1][1].percent}%" in chart.summary
+    assert chart.svg.count("<rect") == sum(1 for _, r in points if r.percent is not None)
+
+
+def test_chart_labels_are_escaped(db, clinician_a, patient_a):
+    from programs import prescribing
+    from tests.factories import ExerciseFactory
+
+    nasty = ExerciseFactory(clinic=clinician_a.clinic, name='<script>alert("x")</script>')
+    program = prescribing.create_program(
+        patient_a, by=clinician_a.user, title="P", start_date=patient_a.today()
+    )
+    prescribing.add_item(program, nasty, revision=None, by=clinician_a.user)
+    prescribing.activate(program, revision=None, by=clinician_a.user)
+    log(program, 0, pain=4)
+    svg = pain_chart(pain_series([program])).svg
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+
+
+# --- the caseload --------------------------------------------------------------------------
+
+
+def test_caseload_shows_figures_and_flags(program, patient_a, clinician_a):
+    log(program, 0, pain=7, note="Sore")
+    body = client_for(clinician_a.user).get(reverse("dashboard")).content.decode()
+    assert "Activated, Pat" in body
+    assert "7/10" in body
+    assert "1 unread" in body
+    assert "High pain" in body
+
+
+def test_caseload_mine_or_whole_clinic_and_never_another_clinic(
+    program, clinician_a, admin_a, patient_b
+):
+    mine = client_for(admin_a.user).get(reverse("dashboard")).content.decode()
+    assert "Activated, Pat" not in mine  # Pat's primary clinician is Carl
+    clinic = client_for(admin_a.user).get(reverse("dashboard"), {"scope": "clinic"}).content
+    assert b"Activated, Pat" in clinic and b"Outsider" not in clinic
+
+
+def test_caseload_filters_by_flag_status_and_name(program, patient_a, patient_a2, clinician_a):
+    log(program, 0, pain=8)
+    client = client_for(clinician_a.user)
+
+    def names(**params):
+        response = client.get(reverse("dashboard"), params)
+        return [row.patient.first_name for row in response.context["page"].object_list]
+
+    assert names(flag="high_pain") == ["Pat"]
+    assert names(flag="silent") == []
+    assert sorted(names()) == ["Nina", "Pat"]
+    assert names(q="nin") == ["Nina"]
+    Patient.objects.filter(pk=patient_a2.pk).update(status="discharged")
+    assert names(status="discharged") == ["Nina"]
+
+
+@pytest.mark.parametrize(
+    "sort",
+    [
+        "name",
+        "-name",
+        "adherence28",
+        "-pain",
+        "last",
+        "-flags",
+        "notes",
+        "trend",
+        "programs",
+        "adherence7",
+    ],
+)
+def test_caseload_sorts_by_every_column_with_blanks_last(
+    program, patient_a, patient_a2, clinician_a, sort
+):
+    log(program, 0, pain=4)
+    response = client_for(clinician_a.user).get(reverse("dashboard"), {"sort": sort})
+    rows = response.context["page"].object_list
+    assert len(rows) == 2
+    if sort == "-name":
+        assert [r.patient.first_name for r in rows] == ["Nina", "Pat"]
+    if sort in {"-pain", "last", "trend"}:
+        assert rows[-1].patient == patient_a2  # no value: last whichever way
+
+
+@pytest.mark.parametrize("count", [5, 200])
+def test_caseload_query_count_is_fixed(db, clinician_a, count, django_assert_num_queries):
+    load_library()
+    for patient in PatientFactory.create_batch(count, primary_clinician=clinician_a):
+        program = active_program(
+            patient, clinician_a, slugs=["clamshell"], start=patient.today() - timedelta(days=10)
+        )
+        log(program, 1, pain=3, note="ok")
+    client = client_for(clinician_a.user)
+    client.get(reverse("dashboard"))
+    # session, user, clinician, patients with their latest session and unread notes, programs,
+    # versions, done counts, latest pain, first-week pain, handled alerts, session save (3)
+    with django_assert_num_queries(13):
+        response = client.get(reverse("dashboard"))
+    assert response.context["page"].paginator.count == count
+
+
+# --- clinic administration -----------------------------------------------------------------
+
+
+def test_admin_invites_a_clinician(admin_a):
+    response = client_for(admin_a.user).post(
+        reverse("staff_invite"),
+        {
+            "full_name": "Dee Newhire",
+            "email": "Dee@Northside.example",
+            "role": "clinician",
+        },
+    )
+    assert response.url == reverse("staff_list")
+    member = Clinician.objects.get(user__email="dee@northside.example")
+    assert member.clinic == admin_a.clinic and not member.user.has_usable_password()
+    assert "/accounts/password/reset/" in mail.outbox[0].body
+
+
+def test_invite_refuses_an_email_already_in_use(admin_a, clinician_b):
+    response = client_for(admin_a.user).post(
+        reverse("staff_invite"),
+        {
+            "full_name": "Bea",
+            "email": "BEA@southside.example",
+            "role": "clinician",
+        },
+    )
+    assert "already has an account" in response.content.decode()
+
+
+def test_deactivation_ends_sessions_at_once_and_reactivation_restores(admin_a, clinician_a):
+    theirs = client_for(clinician_a.user)
+    assert theirs.get(reverse("dashboard")).status_code == 200
+    client_for(admin_a.user).post(reverse("staff_deactivate", args=[clinician_a.pk]))
+    assert theirs.get(reverse("dashboard")).url.startswith(reverse("login"))
+    clinician_a.refresh_from_db()
+    assert not clinician_a.is_active and not clinician_a.user.is_active
+    client_for(admin_a.user).post(reverse("staff_reactivate", args=[clinician_a.pk]))
+    clinician_a.refresh_from_db()
+    assert clinician_a.is_active and clinician_a.user.is_active
+
+
+def test_the_last_active_admin_cannot_be_removed(admin_a):
+    second = ClinicianFactory(clinic=admin_a.clinic, role=Clinician.Role.ADMIN)
+    client = client_for(second.user)
+    client.post(reverse("staff_deactivate", args=[admin_a.pk]))  # fine: second stays
+    admin_a.refresh_from_db()
+    assert not admin_a.is_active
+    response = client_for(second.user).post(
+        reverse("staff_deactivate", args=[second.pk]), follow=True
+    )
+    assert "can&#x27;t deactivate yourself" in response.content.decode()
+    second.refresh_from_db()
+    assert second.is_active
+    admin_a.is_active = True
+    admin_a.save()
+    third = ClinicianFactory(clinic=admin_a.clinic, role=Clinician.Role.ADMIN, is_active=False)
+    assert third  # an inactive admin does not count
+    Clinician.objects.filter(pk=second.pk).update(is_active=False)
+    from clinic.staff import StaffError, set_active
+
+    with pytest.raises(StaffError, match="at least one active admin"):
+        set_active(admin_a, False, by=second)
+
+
+def test_clinicians_who_are_not_admins_cannot_manage_the_clinic(clinician_a, admin_a):
+    client = client_for(clinician_a.user)
+    assert client.get(reverse("staff_list")).status_code == 404
+    assert client.post(reverse("staff_deactivate", args=[admin_a.pk])).status_code == 404
+    admin_a.refresh_from_db()
+    assert admin_a.is_active
+
+
+def test_clinic_settings_save_and_validate(admin_a):
+    client = client_for(admin_a.user)
+    data = {
+        "name": "Northside Physio",
+        "timezone": "Europe/London",
+        "brand_colour": "#123abc",
+        "paper_size": "letter",
+        "silence_days": 6,
+        "handout_footer": "Call us any time.",
+    }
+    client.post(reverse("clinic_settings"), data)
+    clinic = admin_a.clinic
+    clinic.refresh_from_db()
+    assert (clinic.paper_size, clinic.silence_days, clinic.brand_colour) == ("letter", 6, "#123abc")
+    bad = client.post(
+        reverse("clinic_settings"), {**data, "brand_colour": "red", "silence_days": 0}
+    )
+    assert set(bad.context["form"].errors) == {"brand_colour", "silence_days"}
+
+
+def test_clinic_logo_upload_is_checked(admin_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for(admin_a.user)
+    response = client.post(
+        reverse("clinic_settings"),
+        {
+            "name": "N",
+            "timezone": "Europe/London",
+            "brand_colour": "#123abc",
+            "paper_size": "a4",
+            "silence_days": 4,
+            "upload": SimpleUploadedFile("logo.png", b"not an image"),
+        },
+    )
+    assert "not a JPEG or PNG picture" in response.content.decode()
+    admin_a.clinic.refresh_from_db()
+    assert not admin_a.clinic.logo
+
+
+def test_draft_programs_do_not_count_on_the_dashboard(db, clinician_a, patient_a):
+    from programs import prescribing
+
+    prescribing.create_program(patient_a, by=clinician_a.user, title="Draft")
+    summary = summary_of(patient_a)
+    assert summary.programs == [] and summary.alerts == []
+    assert Program.objects.count() == 1
