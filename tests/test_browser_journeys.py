@@ -299,3 +299,66 @@ def test_patient_logs_a_session_with_the_keyboard_alone(phone_patient: Page):
     assert marked == 2
     assert session.max_pain == 7
     assert session.note == "Typed with the keyboard."
+
+
+def test_clinician_sees_the_alert_and_reads_the_note(
+    phone_patient: Page, page: Page, live_server, clinician_a
+):
+    patient = phone_patient
+    patient.get_by_role("link", name="Log today's session").click()
+    patient.get_by_text("Done", exact=True).nth(0).click()
+    patient.get_by_text("Done", exact=True).nth(1).click()
+    patient.get_by_text("Sets, reps and pain").nth(1).click()
+    patient.get_by_label("Pain during it (0–10)").nth(1).select_option("7")
+    patient.get_by_label("A note for your physio (optional)").fill("Sharp pain on the left.")
+    patient.get_by_role("button", name="Save my session").click()
+    expect(patient.get_by_role("heading", name="Well done, your session is saved")).to_be_visible()
+
+    sign_in(page, live_server.url, "carl@northside.example", PASSWORD)
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    row = page.get_by_role("row", name=re.compile("Activated, Pat"))
+    expect(row.get_by_text("High pain")).to_be_visible()
+    expect(row.get_by_text("1 unread")).to_be_visible()
+    assert_accessible(page)
+
+    row.get_by_role("link", name="Activated, Pat").click()
+    expect(page.get_by_text("Pain 7/10 in the last session")).to_be_visible()
+    expect(page.get_by_text("“Sharp pain on the left.”")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Mark read").click()
+    expect(page.get_by_text("No unread notes.")).to_be_visible()
+    page.get_by_role("button", name="Mark handled").first.click()
+    expect(page.get_by_text("Handled by Carl Clinician")).to_be_visible()
+    assert_accessible(page)
+
+    patient.goto(live_server.url + "/my/history/")
+    expect(patient.get_by_text("Read by your physio on")).to_be_visible()
+
+
+def test_clinic_admin_manages_the_team_and_settings(page: Page, live_server, admin_a):
+    sign_in(page, live_server.url, "alice@northside.example", PASSWORD)
+    page.get_by_role("link", name="Clinic", exact=True).click()
+    expect(page.get_by_role("heading", name="Northside Physio")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Invite a clinician").click()
+    assert_accessible(page)
+    page.get_by_label("Full name").fill("Dee Newhire")
+    page.get_by_label("Email address").fill("dee@northside.example")
+    page.get_by_role("button", name="Send the invitation").click()
+    expect(page.get_by_text("Dee Newhire was invited by email.")).to_be_visible()
+    assert "dee@northside.example" in mail.outbox[-1].to
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Deactivate Dee Newhire").click()
+    expect(page.get_by_text("Dee Newhire was deactivated and signed out.")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Settings").click()
+    assert_accessible(page)
+    page.get_by_label("Handout footer").fill("Questions? Call us on 01234 567890.")
+    page.get_by_label("Paper size").select_option(label="US Letter")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_text("The clinic settings were saved.")).to_be_visible()
+    admin_a.clinic.refresh_from_db()
+    assert admin_a.clinic.paper_size == "letter"
