@@ -80,6 +80,12 @@ urlpatterns = [
     path("my/programs/<int:pk>/log/", portal.session_log, name="portal_log"),
     path("my/programs/<int:pk>/seen/", portal.changes_seen, name="portal_changes_seen"),
     path("my/sessions/<int:pk>/", portal.session_done, name="portal_session_done"),
+    path("my/programs/<int:pk>/handout.pdf", portal.portal_handout, name="portal_handout"),
+    path(
+        "my/programs/<int:pk>/discharge-summary.pdf",
+        portal.portal_discharge_summary,
+        name="portal_discharge_summary",
+    ),
     path("physio-admin/", admin.site.urls),
 ]
 

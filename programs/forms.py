@@ -263,3 +263,13 @@ class ReminderSettingsForm(forms.ModelForm):
         model = Patient
         fields = ["reminders_enabled", "reminder_hour"]
         labels = {"reminders_enabled": "Email me a reminder on exercise days"}
+
+
+class DischargeForm(forms.Form):
+    notes = forms.CharField(
+        label="Discharge notes for the patient (optional)",
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Printed in the discharge summary: progress made, advice for the future.",
+    )

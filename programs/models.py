@@ -94,6 +94,12 @@ class Program(FrequencyFields):
     seen_version = models.PositiveIntegerField(
         default=0, help_text="The latest version the patient has acknowledged in the portal."
     )
+    discharge_notes = models.TextField(blank=True, max_length=3000)
+    discharge_summary = models.FileField(
+        upload_to="discharge-summaries/",
+        blank=True,
+        help_text="The PDF given at discharge, kept as it was.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -452,3 +458,25 @@ class AlertHandled(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.patient} handled"
+
+
+class DocumentKind(models.TextChoices):
+    HANDOUT = "handout", "Program handout"
+    DISCHARGE = "discharge", "Discharge summary"
+
+
+class DocumentDownload(models.Model):
+    """Who downloaded which document, when: the audit trail of handouts and summaries."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="downloads")
+    kind = models.CharField(max_length=10, choices=DocumentKind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.program} by {self.user}"

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -32,6 +32,7 @@ from programs.sessions import (
     log_session,
     sessions_per_day,
 )
+from programs.views import send_discharge_summary, send_handout
 
 SESSIONS_PER_PAGE = 20
 
@@ -272,3 +273,20 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Your reminder settings were saved.")
         return redirect(reverse("portal_settings"))
     return render(request, "portal/settings.html", {"form": form})
+
+
+def own_program(request: HttpRequest, pk: int) -> Program:
+    """One of the patient's own programs, active or finished, or 404."""
+    return get_object_or_404(portal_programs_for(request.user).select_related("clinic"), pk=pk)
+
+
+@require_safe
+@patient_required
+def portal_handout(request: HttpRequest, pk: int) -> HttpResponse:
+    return send_handout(request, own_program(request, pk))
+
+
+@require_safe
+@patient_required
+def portal_discharge_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    return send_discharge_summary(request, own_program(request, pk))

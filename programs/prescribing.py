@@ -205,7 +205,9 @@ def activate(program: Program, *, revision: int | None, by: User) -> None:
         locked.save()
 
 
-def discharge(program: Program, *, revision: int | None, by: User, on: date | None = None) -> None:
+def discharge(
+    program: Program, *, revision: int | None, by: User, on: date | None = None, notes: str = ""
+) -> None:
     """End an active program. Everything is kept; nothing can be changed afterwards."""
     with transaction.atomic():
         locked = Program.objects.select_for_update().get(pk=program.pk)
@@ -216,6 +218,7 @@ def discharge(program: Program, *, revision: int | None, by: User, on: date | No
         today = on or timezone.localdate()
         locked.status = Program.Status.DISCHARGED
         locked.discharged_at = timezone.now()
+        locked.discharge_notes = notes
         if not locked.end_date or locked.end_date > today:
             locked.end_date = max(today, locked.start_date or today)
         locked.revision += 1

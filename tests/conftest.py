@@ -19,6 +19,12 @@ from tests.factories import ClinicFactory, ClinicianFactory, PatientFactory, Use
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path):
+    """Uploads and stored PDFs go to a folder of the test's own, never the project's media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def clinic_a(db):
     return ClinicFactory(name="Northside Physio", slug="northside")

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from clinic.invitations import send_invitation
@@ -66,6 +67,7 @@ class World:
     program: Program  # patient_a's active program, with items
     session: SessionLog  # a session patient_a logged
     colleague: Clinician  # a third clinician of clinic A, for the team pages
+    discharged: Program  # patient_a's discharged program, with its summary
     draft: Program  # a draft for patient_a
     admin_objects: dict[str, Any]
 
@@ -200,6 +202,19 @@ MATRIX: dict[str, Case] = {
     ),
     "portal_session_done": Case(
         named("portal_session_done", pk=lambda w: w.session.pk), PATIENT_A_ONLY
+    ),
+    "program_handout": Case(named("program_handout", pk=program_pk), CLINIC_A_ONLY),
+    "program_discharge_summary": Case(
+        named("program_discharge_summary", pk=lambda w: w.discharged.pk), CLINIC_A_ONLY
+    ),
+    "program_regenerate_summary": Case(
+        named("program_regenerate_summary", pk=lambda w: w.discharged.pk),
+        ALL_405,
+        CLINIC_A_CHANGES,
+    ),
+    "portal_handout": Case(named("portal_handout", pk=program_pk), PATIENT_A_ONLY),
+    "portal_discharge_summary": Case(
+        named("portal_discharge_summary", pk=lambda w: w.discharged.pk), PATIENT_A_ONLY
     ),
     "dashboard": Case(named("dashboard"), outcome(404, anon=302, **ANY_CLINICIAN)),
     "alert_handled": Case(
@@ -349,6 +364,16 @@ def test_matrix_names_only_existing_urls():
     assert set(MATRIX) <= keys, f"stale entries: {set(MATRIX) - keys}"
 
 
+def discharged_program(patient, clinician, exercise) -> Program:
+    program = prescribing.create_program(patient, by=clinician.user, title="Earlier")
+    prescribing.add_item(program, exercise, revision=None, by=clinician.user)
+    prescribing.activate(program, revision=None, by=clinician.user)
+    prescribing.discharge(program, revision=None, by=clinician.user)
+    # Access is what is checked here, so a stand-in file replaces a rendered summary.
+    program.discharge_summary.save("summary.pdf", ContentFile(b"%PDF-1.4 stand-in"))
+    return program
+
+
 @pytest.fixture
 def world(admin_a, clinician_a, clinician_b, patient_a, patient_a2, patient_b, operator):
     sent = send_invitation(patient_a2, sent_by=clinician_a.user, base_url="http://testserver/")
@@ -376,6 +401,7 @@ def world(admin_a, clinician_a, clinician_b, patient_a, patient_a2, patient_b, o
         clinic_a_exercise=ExerciseFactory(clinic=clinician_a.clinic),
         program=program,
         colleague=ClinicianFactory(clinic=clinician_a.clinic),
+        discharged=discharged_program(patient_a, clinician_a, global_exercise),
         session=log_session(
             program, day=program.start_date, slot=1, token=uuid.uuid4(), entries=[]
         )[0],

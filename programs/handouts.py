@@ -1,0 +1,184 @@
+"""Printable documents: the program handout and the discharge summary (PDF, by WeasyPrint).
+
+Both are rendered from templates/handouts/ with a print stylesheet of their own and one shared
+font configuration. Pictures are embedded as data: URIs read through Django's storage API, so
+rendering works on a shared store too; the URL fetcher refuses everything else: any network
+scheme, file:// outside the static and media folders, and redirects. Text that patients and
+clinicians typed is escaped by the templates like everywhere else.
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import segno
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
+from django.template.loader import render_to_string
+from django.utils import timezone
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from exercises.models import Exercise
+from programs.adherence import adherence
+from programs.charts import adherence_chart, pain_chart, pain_series, weekly_adherence
+from programs.models import Program, SessionEntry, SessionLog
+
+LOG_SHEET_DAYS = 14
+FONTS = FontConfiguration()  # one font configuration shared by every document
+STYLESHEET = Path(settings.BASE_DIR) / "templates" / "handouts" / "print.css"
+
+
+class RefusedURL(ValueError):
+    pass
+
+
+class SafeFetcher(URLFetcher):
+    """Fetches data: URIs and files inside the static and media folders; refuses the rest."""
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False)
+        roots = [settings.MEDIA_ROOT, *settings.STATICFILES_DIRS]
+        if settings.STATIC_ROOT:
+            roots.append(settings.STATIC_ROOT)
+        roots += [Path(app_static) for app_static in _app_static_folders()]
+        self.roots = [Path(root).resolve() for root in roots]
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        scheme = urlsplit(url).scheme.lower()
+        if scheme == "file":
+            path = Path(unquote(urlsplit(url).path)).resolve()
+            if not any(path.is_relative_to(root) for root in self.roots):
+                self._refuse(url)
+        elif scheme != "data":
+            self._refuse(url)
+        return super().fetch(url, headers)
+
+    def _refuse(self, url: str) -> None:
+        self.refused.append(url)
+        raise RefusedURL(f"Handouts load nothing from {url[:80]}")
+
+
+def _app_static_folders() -> list[str]:
+    from django.contrib.staticfiles.finders import AppDirectoriesFinder
+
+    finder = AppDirectoriesFinder()
+    return [storage.location for storage in finder.storages.values()]
+
+
+def data_uri(content: bytes, mime: str) -> str:
+    return f"data:{mime};base64,{base64.b64encode(content).decode()}"
+
+
+def picture_of(exercise: Exercise) -> str | None:
+    """The exercise's picture as a data: URI: an uploaded image or the library's drawing."""
+    if exercise.image:
+        with exercise.image.open("rb") as handle:
+            content = handle.read()
+        return data_uri(content, mimetypes.guess_type(exercise.image.name)[0] or "image/png")
+    path = finders.find(exercise.illustration or "exercises/illustrations/placeholder.svg")
+    return data_uri(Path(path).read_bytes(), "image/svg+xml") if path else None
+
+
+def logo_of(program: Program) -> str | None:
+    logo = program.clinic.logo if program.clinic else None
+    if not logo:
+        return None
+    try:
+        with logo.open("rb") as handle:
+            return data_uri(handle.read(), mimetypes.guess_type(logo.name)[0] or "image/png")
+    except FileNotFoundError:
+        return None
+
+
+def qr_code(link: str) -> str:
+    return segno.make(link, error="m").svg_data_uri(scale=4, border=2)
+
+
+@dataclass
+class Rendered:
+    html: str
+    pdf: bytes
+
+
+def _render(template: str, context: dict[str, object]) -> Rendered:
+    html = render_to_string(template, context)
+    fetcher = SafeFetcher()
+    document = HTML(string=html, url_fetcher=fetcher, base_url=str(settings.BASE_DIR))
+    pdf = document.write_pdf(
+        stylesheets=[CSS(filename=str(STYLESHEET), font_config=FONTS, url_fetcher=fetcher)],
+        font_config=FONTS,
+    )
+    return Rendered(html, pdf)
+
+
+def _common(program: Program, portal_url: str) -> dict[str, object]:
+    items = list(program.items.select_related("exercise"))
+    clinic = program.clinic
+    return {
+        "program": program,
+        "patient": program.patient,
+        "clinic": clinic,
+        "clinician": program.patient.primary_clinician if program.patient else None,
+        "items": [{"item": item, "picture": picture_of(item.exercise)} for item in items],
+        "version": program.versions.order_by("-number").first(),
+        "today": clinic.today() if clinic else timezone.localdate(),
+        "logo": logo_of(program),
+        "portal_url": portal_url,
+        "qr": qr_code(portal_url),
+        "page_size": "letter" if clinic and clinic.paper_size == "letter" else "A4",
+    }
+
+
+def handout(program: Program, portal_url: str) -> Rendered:
+    """The program handout: every exercise as one block, a 14-day log sheet and a QR code."""
+    context = _common(program, portal_url)
+    start = max(context["today"], program.start_date or context["today"])  # type: ignore[type-var]
+    context["log_days"] = [start + timedelta(days=n) for n in range(LOG_SHEET_DAYS)]
+    return _render("handouts/handout.html", context)
+
+
+def discharge_summary(program: Program, portal_url: str) -> Rendered:
+    """The final home program, the course of care with its charts, and the discharge notes."""
+    context = _common(program, portal_url)
+    today = context["today"]
+    programs = [program]
+    sessions = SessionLog.objects.filter(program=program)
+    context.update(
+        sessions_logged=sessions.count(),
+        exercises_done=SessionEntry.objects.filter(session__program=program, done=True).count(),
+        overall=adherence(program, today),  # type: ignore[arg-type]
+        adherence_chart=adherence_chart(weekly_adherence(programs, today, weeks=_weeks(program))),  # type: ignore[arg-type]
+        pain_chart=pain_chart(pain_series(programs)),
+    )
+    return _render("handouts/discharge.html", context)
+
+
+def _weeks(program: Program) -> int:
+    if not program.start_date:
+        return 4
+    end = program.end_date or timezone.localdate()
+    return min(max((end - program.start_date).days // 7 + 1, 1), 26)
+
+
+def store_discharge_summary(program: Program, portal_url: str) -> None:
+    """Render the summary and keep the exact PDF with the program. A regenerated summary is
+    saved under a new name; the earlier file stays in storage."""
+    pdf = discharge_summary(program, portal_url).pdf
+    name = f"discharge-{program.pk}-{timezone.now():%Y%m%d%H%M%S}.pdf"
+    program.discharge_summary.save(name, ContentFile(pdf), save=False)
+    Program.objects.filter(pk=program.pk).update(discharge_summary=program.discharge_summary.name)
+
+
+def handout_filename(program: Program, kind: str) -> str:
+    who = program.patient.last_name if program.patient else "template"
+    safe = "".join(c for c in who if c.isalnum()) or "patient"
+    return f"{kind}-{safe}-{timezone.localdate():%Y-%m-%d}.pdf"

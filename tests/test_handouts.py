@@ -1,0 +1,271 @@
+import io
+import logging
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from exercises.loader import load_library
+from exercises.models import Exercise
+from programs import handouts, prescribing
+from programs.handouts import RefusedURL, SafeFetcher
+from programs.models import DocumentDownload, Program
+from tests.conftest import client_for
+from tests.factories import ExerciseFactory, active_program
+
+PORTAL = "https://physio.example.org/accounts/login/"
+SEVEN = [
+    "clamshell",
+    "clamshell-loop-band",
+    "reverse-clamshell",
+    "reverse-clamshell-mini-band",
+    "reverse-clamshell-abduction-extension",
+    "side-lying-leg-raise",
+    "windshield-wiper-stretch",
+]
+
+
+def squeezed(text: str) -> str:
+    """Without any white space: long words and links may break across lines in a PDF."""
+    return "".join(text.split())
+
+
+def read(pdf: bytes) -> tuple[str, int, list[str]]:
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = [page.extract_text() for page in reader.pages]
+    # PDF text breaks lines where the layout does; compare with single spaces.
+    return " ".join(" ".join(pages).split()), len(pages), pages
+
+
+@pytest.fixture
+def library(db):
+    load_library()
+
+
+@pytest.fixture
+def seven(library, clinician_a, patient_a):
+    return active_program(patient_a, clinician_a, slugs=SEVEN)
+
+
+@pytest.fixture
+def weasyprint_warnings(caplog):
+    caplog.set_level(logging.WARNING, logger="weasyprint")
+    yield caplog
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []
+
+
+def test_handout_has_the_patient_clinic_every_exercise_and_dose(seven, weasyprint_warnings):
+    text, pages, per_page = read(handouts.handout(seven, PORTAL).pdf)
+    assert "Pat Activated" in text
+    assert "Northside Physio" in text
+    for item in seven.items.select_related("exercise"):
+        assert item.exercise.name in text
+        assert item.prescription_text.capitalize()[:40] in text
+    assert "Your log sheet" in text
+    assert PORTAL in squeezed(text)
+    assert all("Pat Activated" in page for page in per_page)  # on every page
+    assert f"Page 1 of {pages}" in per_page[0]
+
+
+# One exercise a page at most (each block stays whole), the log sheet on a page of its own.
+@pytest.mark.parametrize("count,expected_pages", [(1, 2), (7, 8), (20, 22)])
+def test_page_counts(library, clinician_a, patient_a, count, expected_pages, weasyprint_warnings):
+    slugs = SEVEN * 3
+    extra = ExerciseFactory.create_batch(max(0, count - len(slugs)), clinic=None)
+    program = active_program(patient_a, clinician_a, slugs=slugs[:count])
+    for exercise in extra:
+        prescribing.add_item(program, exercise, revision=None, by=clinician_a.user)
+    text, pages, per_page = read(handouts.handout(program, PORTAL).pdf)
+    assert program.items.count() == count
+    assert pages == expected_pages
+    assert f"Page {pages} of {pages}" in per_page[-1]
+    # every step of every exercise made it onto the pages, nothing was cut off
+    for item in program.items.select_related("exercise"):
+        for step in item.exercise.steps:
+            assert " ".join(step.split()) in text
+
+
+def test_us_letter_clinics_get_letter_pages(seven, clinician_a):
+    clinic = clinician_a.clinic
+    clinic.paper_size = "letter"
+    clinic.save()
+    seven.refresh_from_db()
+    reader = PdfReader(io.BytesIO(handouts.handout(seven, PORTAL).pdf))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+
+
+def test_a4_by_default(seven):
+    reader = PdfReader(io.BytesIO(handouts.handout(seven, PORTAL).pdf))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+
+
+HOSTILE = [
+    '<img src="file:///etc/passwd">',
+    '<img src="http://127.0.0.1:9/x.png">',
+    '<style>@import url("http://127.0.0.1:9/x.css");</style>',
+    '<link rel="stylesheet" href="https://cdn.example.com/x.css">',
+]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_hostile_text_is_shown_as_text_and_fetches_nothing(
+    library, clinician_a, patient_a, hostile, monkeypatch, weasyprint_warnings
+):
+    fetched = []
+    original = SafeFetcher.fetch
+
+    def spy(self, url, headers=None):
+        fetched.append(url)
+        return original(self, url, headers)
+
+    monkeypatch.setattr(SafeFetcher, "fetch", spy)
+    program = active_program(patient_a, clinician_a, slugs=["clamshell"])
+    Program.objects.filter(pk=program.pk).update(note=hostile)
+    item = program.items.get()
+    item.note = hostile[:300]
+    item.save()
+    program.refresh_from_db()
+    text, _, _ = read(handouts.handout(program, PORTAL).pdf)
+    assert squeezed(hostile) in squeezed(text)
+    assert all(url.startswith("data:") for url in fetched), fetched
+
+
+def test_a_huge_note_still_renders(library, clinician_a, patient_a, weasyprint_warnings):
+    program = active_program(patient_a, clinician_a, slugs=["clamshell"])
+    Program.objects.filter(pk=program.pk).update(note="Zebra crossing. " * 900)
+    program.refresh_from_db()
+    text, pages, _ = read(handouts.handout(program, PORTAL).pdf)
+    # every word is there; page breaks may put the running header between two of them
+    assert pages > 2 and text.count("Zebra") == 900 and text.count("crossing.") == 900
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/x.png",
+        "https://example.com/a.css",
+        "ftp://example.com/x",
+        "file:///etc/passwd",
+        "gopher://x",
+    ],
+)
+def test_the_fetcher_refuses_everything_outside_the_app(url):
+    with pytest.raises(RefusedURL):
+        SafeFetcher().fetch(url)
+
+
+def test_the_fetcher_reads_the_apps_own_static_files(settings):
+    from django.contrib.staticfiles import finders
+
+    path = finders.find("exercises/illustrations/clamshell.svg")
+    response = SafeFetcher().fetch(f"file://{path}")
+    assert b"<svg" in response.read()
+
+
+def test_the_fetcher_follows_no_redirects():
+    fetcher = SafeFetcher()
+    assert not any(type(h).__name__ == "HTTPRedirectHandler" for h in fetcher.handlers)
+
+
+# --- the discharge summary -----------------------------------------------------------------
+
+
+def test_discharge_stores_the_summary_with_notes_charts_and_program(seven, clinician_a):
+    client = client_for(clinician_a.user)
+    seven.refresh_from_db()
+    client.post(
+        reverse("program_discharge", args=[seven.pk]),
+        {"revision": seven.revision, "notes": "Great progress. Keep the band work."},
+    )
+    seven.refresh_from_db()
+    assert seven.status == Program.Status.DISCHARGED and seven.discharge_summary
+    response = client.get(reverse("program_discharge_summary", args=[seven.pk]))
+    text, _, _ = read(
+        b"".join(response.streaming_content) if response.streaming else response.content
+    )
+    assert "Discharge summary" in text and "Pat Activated" in text
+    assert "Great progress. Keep the band work." in text
+    assert "Adherence per week" in text and "Pain over time" in text
+    assert "If your symptoms come back" in text
+    for name in ["Clamshell with loop band", "Side-lying leg raise"]:
+        assert name in text
+
+
+def test_the_summary_given_at_discharge_is_kept_until_regenerated(seven, clinician_a):
+    client = client_for(clinician_a.user)
+    seven.refresh_from_db()
+    client.post(reverse("program_discharge", args=[seven.pk]), {"revision": seven.revision})
+    seven.refresh_from_db()
+    first = seven.discharge_summary.name
+    assert client.get(reverse("program_discharge_summary", args=[seven.pk])).status_code == 200
+    client.post(reverse("program_regenerate_summary", args=[seven.pk]))
+    seven.refresh_from_db()
+    assert seven.discharge_summary.name != first
+    assert seven.discharge_summary.storage.exists(first)  # the earlier file stays on record
+
+
+# --- access and audit --------------------------------------------------------------------------
+
+
+def test_patient_downloads_their_own_handout_only(seven, patient_a, patient_b):
+    own = client_for(patient_a.user).get(reverse("portal_handout", args=[seven.pk]))
+    assert own["Content-Type"] == "application/pdf"
+    assert "Pat Activated" in read(own.content)[0]
+    assert (
+        client_for(patient_b.user).get(reverse("portal_handout", args=[seven.pk])).status_code
+        == 404
+    )
+
+
+def test_another_clinic_gets_404(seven, clinician_b):
+    response = client_for(clinician_b.user).get(reverse("program_handout", args=[seven.pk]))
+    assert response.status_code == 404
+
+
+def test_every_download_is_recorded(seven, clinician_a, patient_a):
+    client_for(clinician_a.user).get(reverse("program_handout", args=[seven.pk]))
+    client_for(patient_a.user).get(reverse("portal_handout", args=[seven.pk]))
+    records = list(DocumentDownload.objects.order_by("at").values_list("user", "kind"))
+    assert records == [(clinician_a.user.pk, "handout"), (patient_a.user.pk, "handout")]
+
+
+def test_no_handout_for_an_empty_program(library, clinician_a, patient_a):
+    program = prescribing.create_program(patient_a, by=clinician_a.user, title="Empty")
+    response = client_for(clinician_a.user).get(reverse("program_handout", args=[program.pk]))
+    assert response.status_code == 404
+
+
+def test_handout_uses_the_clinic_logo(seven, clinician_a, tmp_path):
+    from io import BytesIO
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (200, 80), "navy").save(buffer, "PNG")
+    clinic = clinician_a.clinic
+    clinic.logo.save("logo.png", ContentFile(buffer.getvalue()), save=True)
+    seven.refresh_from_db()
+    reader = PdfReader(io.BytesIO(handouts.handout(seven, PORTAL).pdf))
+    assert any(page.images for page in reader.pages[:1])
+
+
+def test_custom_exercise_picture_is_embedded(library, clinician_a, patient_a):
+    from io import BytesIO
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (300, 200), "teal").save(buffer, "JPEG")
+    custom = ExerciseFactory(clinic=clinician_a.clinic, name="Heel raise")
+    custom.image.save("heel.jpg", ContentFile(buffer.getvalue()), save=True)
+    program = prescribing.create_program(patient_a, by=clinician_a.user, title="P")
+    prescribing.add_item(program, custom, revision=None, by=clinician_a.user)
+    prescribing.activate(program, revision=None, by=clinician_a.user)
+    reader = PdfReader(io.BytesIO(handouts.handout(program, PORTAL).pdf))
+    assert "Heel raise" in reader.pages[0].extract_text()
+    assert reader.pages[0].images
+    assert Exercise.objects.filter(pk=custom.pk).exists()
