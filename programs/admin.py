@@ -3,6 +3,7 @@ from django.http import HttpRequest
 
 from programs.models import (
     AlertHandled,
+    DocumentDownload,
     Program,
     ProgramItem,
     ProgramVersion,
@@ -120,3 +121,11 @@ class AlertHandledAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "handled_at"]
     search_fields = ["patient__last_name", "patient__first_name"]
     list_select_related = ["patient", "handled_by"]
+
+
+@admin.register(DocumentDownload)
+class DocumentDownloadAdmin(ReadOnlyAdmin):
+    list_display = ["program", "kind", "user", "at"]
+    list_filter = ["kind", "at"]
+    search_fields = ["program__title", "user__email"]
+    list_select_related = ["program", "user"]

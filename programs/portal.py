@@ -130,8 +130,16 @@ def active_programs(request: HttpRequest) -> list[Program]:
 def portal_home(request: HttpRequest) -> HttpResponse:
     today = request.patient.today()
     cards = [program_today(program, today) for program in active_programs(request)]
+    finished = portal_programs_for(request.user).filter(status=Program.Status.DISCHARGED)
     return render(
-        request, "portal/today.html", {"patient": request.patient, "cards": cards, "today": today}
+        request,
+        "portal/today.html",
+        {
+            "patient": request.patient,
+            "cards": cards,
+            "today": today,
+            "finished": list(finished.order_by("-end_date")),
+        },
     )
 
 

@@ -28,7 +28,7 @@ from exercises.loader import load_library
 from exercises.models import Equipment, Exercise, ExerciseLink, Muscle
 from programs import prescribing
 from programs.loader import load_templates
-from programs.models import AlertHandled, Program, SessionLog
+from programs.models import AlertHandled, DocumentDownload, Program, SessionLog
 from programs.sessions import log_session
 from tests.conftest import client_for
 from tests.factories import ClinicianFactory, ExerciseFactory
@@ -310,7 +310,12 @@ def admin_case(route: str) -> Case | None:
         # history: versions, session logs and handled alerts are read-only
         *(
             (model, action)
-            for model in ["programs.programversion", "programs.sessionlog", "programs.alerthandled"]
+            for model in [
+                "programs.programversion",
+                "programs.sessionlog",
+                "programs.alerthandled",
+                "programs.documentdownload",
+            ]
             for action in ["add/", "<path:object_id>/delete/"]
         ),
     }
@@ -421,6 +426,9 @@ def world(admin_a, clinician_a, clinician_b, patient_a, patient_a2, patient_b, o
             "programs.programversion": program.versions.first(),
             "stretch": Exercise.objects.get(clinic=None, slug="windshield-wiper-stretch"),
             "programs.sessionlog": SessionLog.objects.first(),
+            "programs.documentdownload": DocumentDownload.objects.create(
+                program=program, kind="handout", user=clinician_a.user
+            ),
             "programs.alerthandled": AlertHandled.objects.create(
                 patient=patient_a, kind="silent", key="since-2026-01-01"
             ),

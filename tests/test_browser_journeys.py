@@ -362,3 +362,41 @@ def test_clinic_admin_manages_the_team_and_settings(page: Page, live_server, adm
     expect(page.get_by_text("The clinic settings were saved.")).to_be_visible()
     admin_a.clinic.refresh_from_db()
     assert admin_a.clinic.paper_size == "letter"
+
+
+def pdf_text(download) -> str:
+    from pypdf import PdfReader
+
+    reader = PdfReader(download.path())
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def test_handouts_and_the_discharge_summary_download(
+    phone_patient: Page, page: Page, live_server, clinician_a, patient_a
+):
+    program = patient_a.programs.get()
+    sign_in(page, live_server.url, "carl@northside.example", PASSWORD)
+    page.goto(live_server.url + program.get_absolute_url())
+    with page.expect_download() as clinician_download:
+        page.get_by_role("link", name="Handout (PDF)").click()
+    text = pdf_text(clinician_download.value)
+    assert "Pat Activated" in text and "Clamshell" in text and "Reverse clamshell" in text
+
+    with phone_patient.expect_download() as patient_download:
+        phone_patient.get_by_role("link", name="Download your handout to print (PDF)").click()
+    assert "Pat Activated" in pdf_text(patient_download.value)
+
+    page.get_by_role("link", name="Discharge").click()
+    assert_accessible(page)
+    page.get_by_label("Discharge notes for the patient (optional)").fill(
+        "Well done. Keep the clamshells going twice a week."
+    )
+    page.get_by_role("button", name="Discharge program").click()
+    expect(page.get_by_text("the discharge summary is ready to download")).to_be_visible()
+    with page.expect_download() as summary_download:
+        page.get_by_role("link", name="Discharge summary (PDF)").click()
+    summary = pdf_text(summary_download.value)
+    assert "Discharge summary" in summary and "Pat Activated" in summary
+    assert "Keep the clamshells going twice a week." in summary
+    assert "Reverse clamshell" in summary
+    assert_accessible(page)
