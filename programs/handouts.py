@@ -10,6 +10,7 @@ clinicians typed is escaped by the templates like everywhere else.
 from __future__ import annotations
 
 import base64
+import functools
 import mimetypes
 from dataclasses import dataclass
 from datetime import timedelta
@@ -36,6 +37,12 @@ FONTS = FontConfiguration()  # one font configuration shared by every document
 STYLESHEET = Path(settings.BASE_DIR) / "templates" / "handouts" / "print.css"
 
 
+@functools.cache
+def print_stylesheet() -> CSS:
+    """The print stylesheet, parsed once per process (it fetches nothing)."""
+    return CSS(filename=str(STYLESHEET), font_config=FONTS, url_fetcher=SafeFetcher())
+
+
 class RefusedURL(ValueError):
     pass
 
@@ -45,11 +52,7 @@ class SafeFetcher(URLFetcher):
 
     def __init__(self) -> None:
         super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False)
-        roots = [settings.MEDIA_ROOT, *settings.STATICFILES_DIRS]
-        if settings.STATIC_ROOT:
-            roots.append(settings.STATIC_ROOT)
-        roots += [Path(app_static) for app_static in _app_static_folders()]
-        self.roots = [Path(root).resolve() for root in roots]
+        self.roots = [Path(settings.MEDIA_ROOT).resolve(), *static_roots()]
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
@@ -67,11 +70,16 @@ class SafeFetcher(URLFetcher):
         raise RefusedURL(f"Handouts load nothing from {url[:80]}")
 
 
-def _app_static_folders() -> list[str]:
+@functools.cache
+def static_roots() -> list[Path]:
+    """The folders static files come from: the project's, each app's, and STATIC_ROOT."""
     from django.contrib.staticfiles.finders import AppDirectoriesFinder
 
-    finder = AppDirectoriesFinder()
-    return [storage.location for storage in finder.storages.values()]
+    roots = [*settings.STATICFILES_DIRS]
+    if settings.STATIC_ROOT:
+        roots.append(settings.STATIC_ROOT)
+    roots += [storage.location for storage in AppDirectoriesFinder().storages.values()]
+    return [Path(root).resolve() for root in roots]
 
 
 def data_uri(content: bytes, mime: str) -> str:
@@ -113,10 +121,7 @@ def _render(template: str, context: dict[str, object]) -> Rendered:
     html = render_to_string(template, context)
     fetcher = SafeFetcher()
     document = HTML(string=html, url_fetcher=fetcher, base_url=str(settings.BASE_DIR))
-    pdf = document.write_pdf(
-        stylesheets=[CSS(filename=str(STYLESHEET), font_config=FONTS, url_fetcher=fetcher)],
-        font_config=FONTS,
-    )
+    pdf = document.write_pdf(stylesheets=[print_stylesheet()], font_config=FONTS)
     return Rendered(html, pdf)
 
 
