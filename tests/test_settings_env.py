@@ -108,3 +108,15 @@ def test_deploy_check_is_clean_with_production_values():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_manage_py_on_a_developers_checkout_runs_in_development_mode():
+    result = run_manage("check", env={"DATABASE_URL": PRODUCTION["DATABASE_URL"]})
+    assert result.returncode == 0, result.stderr
+
+
+def test_manage_py_with_a_secret_key_keeps_production_rules():
+    env = {"SECRET_KEY": PRODUCTION["SECRET_KEY"], "DATABASE_URL": PRODUCTION["DATABASE_URL"]}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must be set" in result.stderr
