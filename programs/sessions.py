@@ -88,7 +88,9 @@ def log_session(
                 log = SessionLog(program=program, date=day, slot=slot)
             log.version, log.difficulty, log.note, log.token = version, difficulty, note, token
             log.save()
-            log.entries.all().delete()
+            # Replace only what this form covers: an entry for an exercise that has since left
+            # the program stays as it was logged.
+            log.entries.filter(item_ref__in=[values.item.pk for values in entries]).delete()
             SessionEntry.objects.bulk_create(_entry(log, values) for values in entries)
     except IntegrityError:
         # Two submissions raced: the other one won; it holds the same information.

@@ -366,3 +366,20 @@ def test_one_email_lists_all_the_changes_after_a_quiet_spell(program, patient_a,
 def test_a_new_program_is_announced(program, patient_a):
     assert send_program_updates(timezone.now() + timedelta(minutes=11)) == 1
     assert "your new exercise program" in mail.outbox[0].subject
+
+
+def test_editing_after_an_exercise_was_removed_keeps_its_logged_entry(
+    program, patient_a, clinician_a
+):
+    client = client_for(patient_a.user)
+    client.post(log_url(program), form_data(program))
+    removed = program.items.get(exercise__slug="clamshell")
+    prescribing.remove_item(removed, revision=None, by=clinician_a.user)
+    client.post(log_url(program), form_data(program, note="Edited later"))
+    session = SessionLog.objects.get()
+    assert session.note == "Edited later"
+    assert sorted(e.exercise_name for e in session.entries.all()) == [
+        "Clamshell",
+        "Reverse clamshell",
+    ]
+    assert session.entries.get(exercise_name="Clamshell").item is None  # the item is gone
