@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models
 from django.http import HttpRequest
 
-from clinic.models import Clinic, Clinician, Invitation, Patient, User
+from clinic.models import Clinic, Clinician, Invitation, LoginFailure, Patient, User
 
 # Links typed without a scheme are taken as https (Django 6's default), in every admin form.
 HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
@@ -75,6 +75,19 @@ class InvitationAdmin(admin.ModelAdmin):
     search_fields = ["patient__first_name", "patient__last_name", "email"]
     list_select_related = ["patient"]
     exclude = ["token_hash"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(LoginFailure)
+class LoginFailureAdmin(admin.ModelAdmin):
+    list_display = ["email", "ip", "at"]
+    search_fields = ["email", "ip"]
+    list_filter = ["at"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -8,16 +9,42 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils import timezone
 
 from clinic.images import clean_uploaded_image
-from clinic.models import Clinic, Clinician, Patient, User, normalize_email
+from clinic.models import Clinic, Clinician, LoginFailure, Patient, User, normalize_email
 
 
 class EmailAuthenticationForm(AuthenticationForm):
-    """Sign in by email. Matching is case-insensitive (see UserManager.get_by_natural_key)."""
+    """Sign in by email. Matching is case-insensitive (see UserManager.get_by_natural_key).
+
+    Throttled: after 5 failures for an email, or 30 from one address, within 15 minutes,
+    sign-in is refused until the window has passed. A success clears the email's failures."""
 
     username = forms.EmailField(
         label="Email address",
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
+    WINDOW = timedelta(minutes=15)
+    PER_EMAIL, PER_ADDRESS = 5, 30
+
+    def clean(self) -> dict[str, Any]:
+        email = normalize_email(self.cleaned_data.get("username") or "")
+        address = self.request.META.get("REMOTE_ADDR") if self.request else None
+        since = timezone.now() - self.WINDOW
+        recent = LoginFailure.objects.filter(at__gte=since)
+        if recent.filter(email=email).count() >= self.PER_EMAIL or (
+            address and recent.filter(ip=address).count() >= self.PER_ADDRESS
+        ):
+            raise forms.ValidationError(
+                "Too many failed sign-in attempts. Please wait 15 minutes, or reset your password.",
+                code="throttled",
+            )
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            LoginFailure.objects.filter(at__lt=timezone.now() - timedelta(days=1)).delete()
+            LoginFailure.objects.create(email=email[:254], ip=address)
+            raise
+        LoginFailure.objects.filter(email=email).delete()
+        return cleaned
 
 
 class DateInput(forms.DateInput):

@@ -329,3 +329,18 @@ class Invitation(models.Model):
 
     def get_state_display(self) -> str:
         return str(self.State(self.state).label)
+
+
+class LoginFailure(models.Model):
+    """A failed sign-in, kept for 15 minutes' throttling. In the database, not a process cache,
+    so every app server sees the same count."""
+
+    email = models.CharField(max_length=254, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} from {self.ip} at {self.at:%Y-%m-%d %H:%M}"

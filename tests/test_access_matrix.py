@@ -23,7 +23,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from clinic.invitations import send_invitation
-from clinic.models import Clinician, Invitation, Patient
+from clinic.models import Clinician, Invitation, LoginFailure, Patient
 from exercises.loader import load_library
 from exercises.models import Equipment, Exercise, ExerciseLink, Muscle
 from programs import prescribing
@@ -307,6 +307,7 @@ def admin_case(route: str) -> Case | None:
         return None
     refused_by_admin = {
         ("clinic.invitation", "add/"),  # invitations are sent from patient pages
+        ("clinic.loginfailure", "add/"),  # recorded by sign-in only
         # history: versions, session logs and handled alerts are read-only
         *(
             (model, action)
@@ -426,6 +427,7 @@ def world(admin_a, clinician_a, clinician_b, patient_a, patient_a2, patient_b, o
             "programs.programversion": program.versions.first(),
             "stretch": Exercise.objects.get(clinic=None, slug="windshield-wiper-stretch"),
             "programs.sessionlog": SessionLog.objects.first(),
+            "clinic.loginfailure": LoginFailure.objects.create(email="x@example.com"),
             "programs.documentdownload": DocumentDownload.objects.create(
                 program=program, kind="handout", user=clinician_a.user
             ),

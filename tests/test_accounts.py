@@ -96,3 +96,35 @@ def test_auth_pages_render_with_the_app_layout(client, db, url_name):
     body = client.get(reverse(url_name)).content.decode()
     assert "Physio HEP" in body
     assert 'href="#main"' in body
+
+
+def test_sign_in_is_throttled_after_five_failures(client, clinician_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from clinic.models import LoginFailure
+
+    for _ in range(5):
+        assert sign_in(client, "carl@northside.example", "wrong").status_code == 200
+    refused = sign_in(client, "CARL@northside.example")  # the right password, too late
+    assert "Too many failed sign-in attempts" in refused.content.decode()
+    assert client.get(reverse("dashboard")).status_code == 302
+    LoginFailure.objects.update(at=timezone.now() - timedelta(minutes=16))
+    assert sign_in(client, "carl@northside.example").status_code == 302
+
+
+def test_a_success_clears_earlier_failures(client, clinician_a):
+    from clinic.models import LoginFailure
+
+    for _ in range(3):
+        sign_in(client, "carl@northside.example", "wrong")
+    sign_in(client, "carl@northside.example")
+    assert not LoginFailure.objects.filter(email="carl@northside.example").exists()
+
+
+def test_one_address_trying_many_emails_is_throttled(client, clinician_a):
+    for n in range(30):
+        sign_in(client, f"guess{n}@example.com", "wrong")
+    refused = sign_in(client, "carl@northside.example")
+    assert "Too many failed sign-in attempts" in refused.content.decode()
