@@ -13,7 +13,15 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from clinic.models import Clinic, Clinician, Patient
-from exercises.dose import Band, Dose, Frequency, Side, describe_dose, describe_frequency
+from exercises.dose import (
+    Band,
+    Dose,
+    Frequency,
+    Side,
+    describe_dose,
+    describe_frequency,
+    describe_prescription,
+)
 from exercises.models import Exercise
 
 
@@ -267,7 +275,7 @@ class ProgramItem(FrequencyFields):
     def prescription_text(self) -> str:
         """What the patient reads: "3 sets of 10 reps, each side, hold 1 second, once a day,
         every day"."""
-        return f"{self.dose_text}, {describe_frequency(self.effective_frequency)}"
+        return describe_prescription(self.dose, self.effective_frequency)
 
     def dose_values(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in DOSE_FIELDS}

@@ -65,13 +65,14 @@ def program_today(program: Program, today: date) -> ProgramToday:
         (slot, recent_logs.get((today, slot))) for slot in range(1, sessions_per_day(items) + 1)
     ]
     logged_days = {day for day, _ in recent_logs}
+    earlier_days = [today - timedelta(days=back) for back in range(1, BACKDATE_DAYS + 1)]
     missed = [
-        today - timedelta(days=back)
-        for back in range(1, BACKDATE_DAYS + 1)
+        day
+        for day in earlier_days
         if window
-        and window[0] <= today - timedelta(days=back) <= window[1]
-        and today - timedelta(days=back) not in logged_days
-        and any(is_due(item, today - timedelta(days=back)) for item in program.items.all())
+        and window[0] <= day <= window[1]
+        and day not in logged_days
+        and any(is_due(item, day) for item in program.items.all())
     ]
     return ProgramToday(
         program=program,
