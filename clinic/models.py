@@ -19,6 +19,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+DEFAULT_PAIN_THRESHOLD = 6
 TIMEZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
 
@@ -112,6 +113,26 @@ class Clinic(models.Model):
         default=4,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
+    pain_threshold = models.PositiveSmallIntegerField(
+        "pain that stops an exercise (0–10)",
+        default=DEFAULT_PAIN_THRESHOLD,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="A patient who logs pain at or above this is told to stop and whom to "
+        "contact, and you are alerted.",
+    )
+    pain_advice = models.TextField(
+        "what to tell a patient in pain",
+        blank=True,
+        max_length=1000,
+        help_text="Leave empty for the standard advice, which names the clinic's phone number "
+        "and the emergency number.",
+    )
+    emergency_number = models.CharField(
+        "emergency phone number",
+        max_length=20,
+        default="999",
+        validators=[RegexValidator(r"^[0-9 +]{2,20}$", "Use digits only, such as 999 or 112.")],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -120,6 +141,10 @@ class Clinic(models.Model):
             models.CheckConstraint(
                 condition=Q(silence_days__gte=1, silence_days__lte=60),
                 name="clinic_silence_days_1_to_60",
+            ),
+            models.CheckConstraint(
+                condition=Q(pain_threshold__gte=1, pain_threshold__lte=10),
+                name="clinic_pain_threshold_1_to_10",
             ),
         ]
 

@@ -102,6 +102,26 @@ class Program(FrequencyFields):
     seen_version = models.PositiveIntegerField(
         default=0, help_text="The latest version the patient has acknowledged in the portal."
     )
+    pain_threshold = models.PositiveSmallIntegerField(
+        "pain that stops an exercise (0–10)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="Leave empty to use the clinic's.",
+    )
+    stop_if = models.CharField(
+        "stop if",
+        max_length=200,
+        blank=True,
+        help_text="Shown beside the pain question, e.g. 'Stop if pain goes above 5/10'.",
+    )
+    discharged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     discharge_notes = models.TextField(blank=True, max_length=3000)
     discharge_summary = models.FileField(
         upload_to="discharge-summaries/",
@@ -135,6 +155,11 @@ class Program(FrequencyFields):
                 & Q(days_per_week__gte=1, days_per_week__lte=7)
                 & Q(weekdays__gte=0, weekdays__lte=127),
                 name="program_frequency_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(pain_threshold__isnull=True)
+                | Q(pain_threshold__gte=1, pain_threshold__lte=10),
+                name="program_pain_threshold_1_to_10",
             ),
         ]
         indexes = [
@@ -204,6 +229,11 @@ class ProgramItem(FrequencyFields):
     note = models.CharField("note to the patient", max_length=300, blank=True)
     has_own_frequency = models.BooleanField(
         "own frequency", default=False, help_text="Use this item's frequency, not the program's."
+    )
+    qualifier = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="Tells apart two items of the same exercise, e.g. 'left'. Set by prescribing.",
     )
 
     class Meta:
@@ -367,6 +397,9 @@ class SessionLog(models.Model):
     difficulty = models.CharField(max_length=12, choices=Difficulty.choices, blank=True)
     note = models.TextField("note to your physio", blank=True, max_length=1000)
     token = models.UUIDField(unique=True, help_text="Sent by the form: one submission, one log.")
+    revision = models.PositiveIntegerField(
+        default=1, help_text="Goes up with every edit; a form showing an older one is stale."
+    )
     logged_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     note_read_at = models.DateTimeField(null=True, blank=True)
