@@ -141,6 +141,24 @@ PAIN_CHOICES = [("", "Not noted")] + [
     (str(n), f"{n}" + {0: " (no pain)", 10: " (worst pain)"}.get(n, "")) for n in range(11)
 ]
 ITEM_FIELD = re.compile(r"^(status|reason|sets|reps|pain)-(\d+)$")
+STALE_FORM = "This page is out of date. Open the session again from Today and try once more."
+
+
+def _count_field(label: str, most: int, initial: int | None) -> forms.IntegerField:
+    """A count the patient types, with messages in plain words."""
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=most,
+        initial=initial,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "invalid": f"Type {label.lower()} as a whole number, such as 3.",
+            "min_value": f"{label} can't be less than 0.",
+            "max_value": f"{label} can't be more than {most}.",
+        },
+    )
 
 
 class SessionLogForm(forms.Form):
@@ -152,14 +170,27 @@ class SessionLogForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
         choices=Difficulty.choices,
+        error_messages={"invalid_choice": "Choose how the session felt from the list."},
     )
     note = forms.CharField(
         label="A note for your physio (optional)",
         required=False,
         max_length=1000,
+        error_messages={"max_length": "Keep your note to 1,000 characters or fewer."},
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
     )
-    token = forms.UUIDField(widget=forms.HiddenInput)
+    token = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": STALE_FORM,
+            "invalid": STALE_FORM,
+        },
+    )
+    revision = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages={"required": STALE_FORM, "invalid": STALE_FORM, "min_value": STALE_FORM},
+    )
 
     def __init__(
         self,
@@ -173,34 +204,24 @@ class SessionLogForm(forms.Form):
         for item in items:
             pk, start = item.pk, initial_entries.get(item.pk, {})
             self.fields[f"status-{pk}"] = forms.ChoiceField(
-                label=item.exercise.name,
+                label=item.display_name,
                 choices=[("done", "Done"), ("skipped", "Skipped")],
                 widget=forms.RadioSelect,
                 initial=start.get("status"),
-                error_messages={"required": "Choose Done or Skipped."},
+                error_messages={
+                    "required": "Choose Done or Skipped.",
+                    "invalid_choice": "Choose Done or Skipped.",
+                },
             )
             self.fields[f"reason-{pk}"] = forms.CharField(
                 label="Why skipped? (optional)",
                 required=False,
                 max_length=200,
                 initial=start.get("reason", ""),
+                error_messages={"max_length": "Keep the reason to 200 characters or fewer."},
             )
-            self.fields[f"sets-{pk}"] = forms.IntegerField(
-                label="Sets done",
-                required=False,
-                min_value=0,
-                max_value=10,
-                initial=start.get("sets"),
-                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-            )
-            self.fields[f"reps-{pk}"] = forms.IntegerField(
-                label="Reps in each set",
-                required=False,
-                min_value=0,
-                max_value=100,
-                initial=start.get("reps"),
-                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-            )
+            self.fields[f"sets-{pk}"] = _count_field("Sets done", 10, start.get("sets"))
+            self.fields[f"reps-{pk}"] = _count_field("Reps in each set", 100, start.get("reps"))
             self.fields[f"pain-{pk}"] = forms.TypedChoiceField(
                 label="Pain during it (0–10)",
                 required=False,
@@ -208,10 +229,24 @@ class SessionLogForm(forms.Form):
                 coerce=int,
                 empty_value=None,
                 initial="" if start.get("pain") is None else str(start["pain"]),
+                error_messages={"invalid_choice": "Choose a pain level from 0 to 10."},
             )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        for item in self.items:
+            if cleaned.get(f"status-{item.pk}") != "done":
+                continue
+            for name, what in [("sets", "sets"), ("reps", "reps")]:
+                if cleaned.get(f"{name}-{item.pk}") == 0:
+                    self.add_error(
+                        f"{name}-{item.pk}",
+                        f"You marked this Done with 0 {what}. Type how many {what} you did, "
+                        "or choose Skipped.",
+                    )
+        return self._refuse_forged_items(cleaned)
+
+    def _refuse_forged_items(self, cleaned: dict[str, Any]) -> dict[str, Any]:
         offered = {item.pk for item in self.items}
         forged = {
             int(match[2])

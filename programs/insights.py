@@ -11,20 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import (
-    Avg,
-    Count,
-    DateField,
-    ExpressionWrapper,
-    F,
-    Max,
-    OuterRef,
-    QuerySet,
-    Subquery,
-)
+from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 
 from clinic.models import Patient
 from programs.adherence import NOTHING, Adherence, adherence
+from programs.dates import readable_date
 from programs.models import (
     AlertHandled,
     AlertKind,
@@ -35,9 +26,10 @@ from programs.models import (
     SessionEntry,
     SessionLog,
 )
+from programs.pain import PainTrend, SessionPain, is_high, latest_trend
 
-HIGH_PAIN = 7  # pain at or above this in the last session
-PAIN_RISE = 2  # points above the first week's average
+HIGH_PAIN_DAYS = 14  # a high pain in a session this recent alerts until handled
+PAIN_DAYS = 42  # sessions read for the pain alerts and the trend
 LOW_ADHERENCE = 50  # percent over 28 days
 MIN_DAYS_FOR_ADHERENCE_ALERT = 7  # a program younger than this is not judged yet
 
@@ -62,15 +54,16 @@ class PatientSummary:
     adherence_28: Adherence = NOTHING
     last_session: date | None = None
     latest_pain: int | None = None
-    first_week_pain: float | None = None
+    trend: PainTrend | None = None
+    high_pain: SessionPain | None = None
     unread_notes: int = 0
     alerts: list[Alert] = field(default_factory=list)
 
     @property
     def pain_trend(self) -> float | None:
-        if self.latest_pain is None or self.first_week_pain is None:
-            return None
-        return round(self.latest_pain - self.first_week_pain, 1)
+        """Points above (or below) the baseline of the two weeks before the latest session
+        with pain noted; None without enough data (programs/pain.py)."""
+        return self.trend.change if self.trend else None
 
     @property
     def open_alerts(self) -> list[Alert]:
@@ -124,16 +117,7 @@ def summarize(patients: list[Patient], today: date) -> list[PatientSummary]:
         .values_list("session_id")
         .annotate(Max("pain"))
     )
-    first_week_end = ExpressionWrapper(
-        F("session__program__start_date") + timedelta(days=6), output_field=DateField()
-    )
-    first_week = dict(
-        SessionEntry.objects.filter(session__program__patient__in=ids, pain__isnull=False)
-        .alias(week_end=first_week_end)
-        .filter(session__date__lte=F("week_end"))
-        .values_list("session__program__patient")
-        .annotate(Avg("pain"))
-    )
+    pains, high = session_pains(ids, today)
     handled: dict[tuple[int, str, str], AlertHandled] = {
         (h.patient_id, h.kind, h.key): h
         for h in AlertHandled.objects.filter(patient__in=ids).select_related("handled_by")
@@ -150,7 +134,8 @@ def summarize(patients: list[Patient], today: date) -> list[PatientSummary]:
             programs=own,
             last_session=patient.latest_session_date,
             latest_pain=latest_pain.get(patient.latest_session_id),
-            first_week_pain=first_week.get(patient.pk),
+            trend=latest_trend(pains[patient.pk]),
+            high_pain=high.get(patient.pk),
             unread_notes=patient.unread_count or 0,
         )
         for program in own:
@@ -168,34 +153,77 @@ def summarize(patients: list[Patient], today: date) -> list[PatientSummary]:
     return summaries
 
 
+def session_pains(
+    patient_ids: list[int], today: date
+) -> tuple[dict[int, list[SessionPain]], dict[int, SessionPain]]:
+    """Each patient's sessions with pain noted over the last PAIN_DAYS days (worst pain of
+    each), and their latest session in the last HIGH_PAIN_DAYS days whose pain reached its
+    program's threshold. One query."""
+    rows = (
+        SessionEntry.objects.filter(
+            session__program__patient__in=patient_ids,
+            session__date__gte=today - timedelta(days=PAIN_DAYS),
+            pain__isnull=False,
+        )
+        .values(
+            "session_id",
+            "session__date",
+            "session__slot",
+            "session__program__patient",
+            "session__program__pain_threshold",
+            "session__program__clinic__pain_threshold",
+        )
+        .annotate(worst=Max("pain"))
+        .order_by("session__date", "session__slot", "session_id")
+    )
+    pains: dict[int, list[SessionPain]] = defaultdict(list)
+    high: dict[int, SessionPain] = {}
+    for row in rows:
+        patient = row["session__program__patient"]
+        session = SessionPain(
+            row["session_id"], row["session__date"], row["session__slot"], row["worst"]
+        )
+        pains[patient].append(session)
+        threshold = (
+            row["session__program__pain_threshold"]
+            or row["session__program__clinic__pain_threshold"]
+        )
+        recent = session.day >= today - timedelta(days=HIGH_PAIN_DAYS - 1)
+        if recent and is_high(session.pain, threshold):
+            high[patient] = session  # rows are oldest first, so the latest wins
+    return pains, high
+
+
 def alerts_for(summary: PatientSummary, today: date) -> list[Alert]:
     """The alert rules, each with the reason in words:
 
-    - high pain: pain 7 or more in the last session;
-    - pain rising: the last session's pain is 2 or more points above the first week's average;
+    - high pain: a session in the last 14 days with pain at or above its program's threshold
+      (the clinic's, 6 unless changed); it stays until handled, even after calmer sessions;
+    - pain rising: the latest session with pain noted is 2 or more points above the baseline
+      of the two weeks before it (programs/pain.py states the rule);
     - silent: no session for the clinic's number of days (4 unless changed) while a program is
       active, counted from the last session, or from the start if there is none;
     - low adherence: under 50% over the last 28 days, once a program has run for 7 days.
     """
     alerts = []
     patient = summary.patient
-    if summary.latest_pain is not None and summary.latest_pain >= HIGH_PAIN:
+    high = summary.high_pain
+    if high is not None:
         alerts.append(
             Alert(
                 AlertKind.HIGH_PAIN,
-                f"s{patient.latest_session_id}",
-                f"Pain {summary.latest_pain}/10 in the last session "
-                f"({summary.last_session:%d %b}).",
+                f"s{high.session_id}",
+                f"Pain {high.pain}/10 in the session of {readable_date(high.day)}.",
             )
         )
-    trend = summary.pain_trend
-    if trend is not None and trend >= PAIN_RISE:
+    trend = summary.trend
+    if trend is not None and trend.rising:
         alerts.append(
             Alert(
                 AlertKind.PAIN_RISING,
-                f"s{patient.latest_session_id}",
-                f"Pain {summary.latest_pain}/10 in the last session against "
-                f"{summary.first_week_pain:.1f} in the first week.",
+                f"s{trend.session.session_id}",
+                f"Pain {trend.session.pain}/10 on {readable_date(trend.session.day)} against "
+                f"{trend.baseline:.1f} on average in the two weeks before.",
             )
         )
     starts = [p.start_date for p in summary.programs if p.start_date and p.start_date <= today]
@@ -209,7 +237,7 @@ def alerts_for(summary: PatientSummary, today: date) -> list[Alert]:
                 Alert(
                     AlertKind.SILENT,
                     f"since-{since.isoformat()}",
-                    f"No session for {quiet_days} days since {what} ({since:%d %b}).",
+                    f"No session for {quiet_days} days since {what} ({readable_date(since)}).",
                 )
             )
         percent = summary.adherence_28.percent

@@ -272,6 +272,13 @@ class ProgramItem(FrequencyFields):
         return f"{self.exercise} in {self.program}"
 
     @property
+    def display_name(self) -> str:
+        """The exercise's name, told apart from a twin of the same exercise: "Glute bridge
+        (left)"."""
+        name = self.exercise.name
+        return f"{name} ({self.qualifier})" if self.qualifier else name
+
+    @property
     def resistance_text(self) -> str:
         if self.band:
             return f"a {self.band} band"
@@ -436,7 +443,7 @@ class SessionEntry(models.Model):
         ProgramItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="entries"
     )
     item_ref = models.PositiveIntegerField(help_text="The item's id, kept if the item is removed.")
-    exercise_name = models.CharField(max_length=100)
+    exercise_name = models.CharField(max_length=170, help_text="As the patient saw it when logged.")
     prescription = models.CharField(max_length=300, help_text="The dose as it was when logged.")
     done = models.BooleanField()
     skip_reason = models.CharField(max_length=200, blank=True)

@@ -22,10 +22,13 @@ from clinic.access import (
 )
 from programs.adherence import Adherence, adherence, done_counts, program_window, week_start
 from programs.forms import ReminderSettingsForm, SessionLogForm
-from programs.models import Program, ProgramItem, ProgramVersion, SessionLog
+from programs.models import Program, ProgramItem, SessionLog
+from programs.pain import advice_for, is_high, threshold_for
+from programs.prescribing import changes_since
 from programs.sessions import (
     BACKDATE_DAYS,
     LogError,
+    StaleLog,
     check_log_day,
     entry_initial,
     is_due,
@@ -44,7 +47,7 @@ class ProgramToday:
     program: Program
     items: list[ProgramItem]
     slots: list[tuple[int, SessionLog | None]]
-    changes: list[ProgramVersion]
+    changes: list[str]  # what changed since the patient last looked, in their words
     this_week: Adherence
     last_four_weeks: Adherence
     streak: int
@@ -78,7 +81,7 @@ def program_today(program: Program, today: date) -> ProgramToday:
         program=program,
         items=items,
         slots=slots,
-        changes=[v for v in versions if v.number > program.seen_version],
+        changes=changes_since(program, versions, program.seen_version),
         this_week=adherence(program, today, start=week_start(today), versions=versions, done=done),
         last_four_weeks=adherence(
             program, today, start=today - timedelta(days=27), versions=versions, done=done
@@ -198,6 +201,7 @@ def session_log(request: HttpRequest, pk: int) -> HttpResponse:
         initial_entries={item.pk: entry_initial(item, entries.get(item.pk)) for item in items},
         initial={
             "token": uuid.uuid4(),
+            "revision": existing.revision if existing else 0,
             "difficulty": existing.difficulty if existing else "",
             "note": existing.note if existing else "",
         },
@@ -212,7 +216,12 @@ def session_log(request: HttpRequest, pk: int) -> HttpResponse:
                 entries=form.entry_values(),
                 difficulty=form.cleaned_data["difficulty"],
                 note=form.cleaned_data["note"].strip(),
+                revision=form.cleaned_data["revision"],
             )
+        except StaleLog as error:
+            # Show the latest answers, never the stale ones the form still holds.
+            messages.error(request, str(error))
+            return redirect(f"{request.path}?date={day.isoformat()}&slot={slot}")
         except LogError as error:
             form.add_error(None, str(error))
         else:
@@ -230,6 +239,7 @@ def session_log(request: HttpRequest, pk: int) -> HttpResponse:
             "today": today,
             "existing": existing,
             "rows": form.rows(),
+            "threshold": threshold_for(program),
         },
     )
 
@@ -246,6 +256,7 @@ def session_done(request: HttpRequest, pk: int) -> HttpResponse:
         )
     )
     week = [(monday + timedelta(days=n), monday + timedelta(days=n) in logged) for n in range(7)]
+    high_pain = is_high(log.max_pain, threshold_for(log.program))
     return render(
         request,
         "portal/done.html",
@@ -254,6 +265,8 @@ def session_done(request: HttpRequest, pk: int) -> HttpResponse:
             "week": week,
             "today": today,
             "this_week": adherence(log.program, today, start=monday),
+            "high_pain": high_pain,
+            "advice": advice_for(log.program.clinic) if high_pain else "",
         },
     )
 
@@ -263,13 +276,14 @@ def session_done(request: HttpRequest, pk: int) -> HttpResponse:
 def history(request: HttpRequest) -> HttpResponse:
     sessions = (
         SessionLog.objects.filter(program__in=portal_programs_for(request.user))
-        .select_related("program")
+        .select_related("program__clinic")
         .prefetch_related("entries")
         .order_by("-date", "-slot", "-pk")
     )
     page = Paginator(sessions, SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
     for log in page.object_list:
         log.week = week_start(log.date)
+        log.high_pain = is_high(log.max_pain, threshold_for(log.program))
     return render(request, "portal/history.html", {"page": page})
 
 

@@ -54,6 +54,15 @@ class EntryValues:
     pain: int | None = None
 
 
+class StaleLog(LogError):
+    def __init__(self) -> None:
+        super().__init__(
+            "This session was changed after you opened this page (perhaps on another device), "
+            "so nothing was saved. The page now shows the latest answers: change them again "
+            "if you need to."
+        )
+
+
 def log_session(
     program: Program,
     *,
@@ -63,12 +72,17 @@ def log_session(
     entries: list[EntryValues],
     difficulty: str = "",
     note: str = "",
+    revision: int | None = None,
 ) -> tuple[SessionLog, bool]:
     """Save a session; returns (the log, whether this call saved anything).
 
     A token that was already used returns that log unchanged (a double tap or a resubmitted
-    form). A day and slot that already have a log are updated in place: editing never makes
-    a second session."""
+    form). A day and slot that already have a log are updated in place, entry by entry: editing
+    never makes a second session and never deletes what was logged.
+
+    `revision` is the log's revision the form was showing (0 for a form opened before there was
+    a log). When the log has moved on since, StaleLog is raised and nothing is saved, so an
+    older form can never restore older answers over a later edit."""
     if difficulty and difficulty not in Difficulty.values:
         raise LogError("Choose how hard the session felt from the list.")
     existing = SessionLog.objects.filter(token=token).first()
@@ -85,17 +99,39 @@ def log_session(
                 .first()
             )
             if log is None:
-                log = SessionLog(program=program, date=day, slot=slot)
+                log = SessionLog(program=program, date=day, slot=slot, revision=1)
+            else:
+                if revision is not None and revision != log.revision:
+                    raise StaleLog
+                log.revision += 1
             log.version, log.difficulty, log.note, log.token = version, difficulty, note, token
             log.save()
-            # Replace only what this form covers: an entry for an exercise that has since left
-            # the program stays as it was logged.
-            log.entries.filter(item_ref__in=[values.item.pk for values in entries]).delete()
-            SessionEntry.objects.bulk_create(_entry(log, values) for values in entries)
+            _save_entries(log, entries)
     except IntegrityError:
         # Two submissions raced: the other one won; it holds the same information.
         return SessionLog.objects.get(program=program, date=day, slot=slot), False
     return log, True
+
+
+ENTRY_FIELDS = ["exercise_name", "prescription", "done", "skip_reason", "sets_done", "reps_done"]
+
+
+def _save_entries(log: SessionLog, entries: list[EntryValues]) -> None:
+    """Update the entries this form covers in place and add the new ones. An entry for an
+    exercise that has since left the program stays as it was logged."""
+    current = {entry.item_ref: entry for entry in log.entries.all()}
+    changed, added = [], []
+    for values in entries:
+        fresh = _entry(log, values)
+        entry = current.get(values.item.pk)
+        if entry is None:
+            added.append(fresh)
+            continue
+        for name in [*ENTRY_FIELDS, "pain", "item"]:
+            setattr(entry, name, getattr(fresh, name))
+        changed.append(entry)
+    SessionEntry.objects.bulk_update(changed, [*ENTRY_FIELDS, "pain", "item"])
+    SessionEntry.objects.bulk_create(added)
 
 
 def _entry(log: SessionLog, values: EntryValues) -> SessionEntry:
@@ -104,7 +140,7 @@ def _entry(log: SessionLog, values: EntryValues) -> SessionEntry:
         session=log,
         item=item,
         item_ref=item.pk,
-        exercise_name=item.exercise.name,
+        exercise_name=item.display_name,
         prescription=item.prescription_text,
         done=values.done,
         skip_reason=values.skip_reason if not values.done else "",

@@ -69,20 +69,47 @@ def kinds(patient):
 # --- alert rules at their boundaries -------------------------------------------------------
 
 
-@pytest.mark.parametrize("pain,alerted", [(7, True), (6, False)])
-def test_high_pain_alert(program, patient_a, pain, alerted):
+@pytest.mark.parametrize("pain,alerted", [(6, True), (5, False)])
+def test_high_pain_alert_at_the_clinics_threshold(program, patient_a, pain, alerted):
     log(program, 0, pain=pain)
     assert ("high_pain" in kinds(patient_a)) is alerted
 
 
+@pytest.mark.parametrize("program_threshold,alerted", [(4, True), (8, False)])
+def test_a_programs_own_pain_threshold_wins(program, patient_a, program_threshold, alerted):
+    program.pain_threshold = program_threshold
+    program.save()
+    log(program, 0, pain=6)
+    assert ("high_pain" in kinds(patient_a)) is alerted
+
+
+def test_high_pain_stays_alerted_after_a_calmer_session(program, patient_a):
+    painful = log(program, 2, pain=8)
+    log(program, 1, pain=1)
+    alert = next(a for a in summary_of(patient_a).open_alerts if a.kind == "high_pain")
+    assert alert.key == f"s{painful.pk}"
+    assert "Pain 8/10" in alert.reason
+
+
 @pytest.mark.parametrize("latest,alerted", [(5, True), (4, False)])
-def test_pain_rising_against_the_first_week(program, patient_a, latest, alerted):
-    log(program, 20, pain=3)  # first week: average 3
-    log(program, 18, pain=3)
+def test_pain_rising_against_the_two_weeks_before(program, patient_a, latest, alerted):
+    log(program, 6, pain=3)  # baseline: 3 sessions on 3 days, average 3
+    log(program, 5, pain=3)
+    log(program, 4, pain=3)
     log(program, 0, pain=latest)
     summary = summary_of(patient_a)
-    assert summary.first_week_pain == 3
+    assert summary.trend is not None and summary.trend.baseline == 3
+    assert summary.pain_trend == latest - 3
     assert ("pain_rising" in kinds(patient_a)) is alerted
+
+
+def test_pain_rising_needs_three_earlier_sessions(program, patient_a):
+    log(program, 5, pain=1)
+    log(program, 4, pain=1)
+    log(program, 0, pain=5)
+    summary = summary_of(patient_a)
+    assert summary.pain_trend is None
+    assert "pain_rising" not in kinds(patient_a)
 
 
 @pytest.mark.parametrize("days_ago,threshold,alerted", [(4, 4, True), (3, 4, False), (4, 6, False)])

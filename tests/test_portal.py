@@ -39,7 +39,15 @@ def program(db, clinician_a, patient_a):
 
 
 def form_data(program, day=None, token=None, **changes):
-    data = {"token": str(token or uuid.uuid4()), "slot": 1}
+    """What the log form posts, as opened now: showing the day's latest revision."""
+    shown = SessionLog.objects.filter(
+        program=program, date=day or program.patient.today(), slot=1
+    ).first()
+    data = {
+        "token": str(token or uuid.uuid4()),
+        "slot": 1,
+        "revision": shown.revision if shown else 0,
+    }
     if day:
         data["date"] = day.isoformat()
     for item in program.items.all():
@@ -94,8 +102,53 @@ def test_patient_logs_a_full_session(program, patient_a):
         ("Reverse clamshell", True, 3),
     ]
     done = client.get(response.url).content.decode()
-    assert "Well done, your session is saved" in done
-    assert "You did 2 of 2 exercises this week" in done or "exercises this week" in done
+    # Pain 7 is at or above the clinic's threshold (6): advice first, no praise.
+    assert "Well done" not in done and "Great work" not in done
+    assert "You noted pain of 7 out of 10" in done
+    assert "Stop the exercise that hurts" in done
+    assert "exercises this week" in done
+
+
+@pytest.mark.parametrize("pain,advised", [("6", True), ("5", False), ("", False)])
+def test_the_saved_page_leads_with_advice_at_the_pain_threshold(program, patient_a, pain, advised):
+    clinic = patient_a.clinic
+    clinic.phone, clinic.emergency_number = "020 7946 0000", "999"
+    clinic.save()
+    client = client_for(patient_a.user)
+    item = first_item(program)
+    data = form_data(
+        program, **{f"pain-{item.pk}": pain, "difficulty": "too_hard", "note": "sharp pain"}
+    )
+    done = client.get(client.post(log_url(program), data).url).content.decode()
+    assert ("Well done" in done) is not advised
+    assert ("Stop the exercise that hurts" in done) is advised
+    assert ("020 7946 0000" in done) is advised
+    assert ("call 999" in done) is advised
+    history = client.get(reverse("portal_history")).content.decode()
+    assert ("You were asked to stop the exercise that hurt" in history) is advised
+
+
+def test_a_programs_own_threshold_and_the_clinics_own_advice(program, patient_a):
+    program.pain_threshold = 3
+    program.save()
+    patient_a.clinic.pain_advice = "Stop now and ring Northside on 0161 000 0000."
+    patient_a.clinic.save()
+    client = client_for(patient_a.user)
+    item = first_item(program)
+    response = client.post(log_url(program), form_data(program, **{f"pain-{item.pk}": "3"}))
+    done = client.get(response.url).content.decode()
+    assert "Stop now and ring Northside on 0161 000 0000." in done
+    assert "Well done" not in done
+
+
+def test_the_stop_if_note_is_beside_the_pain_field(program, patient_a):
+    client = client_for(patient_a.user)
+    page = client.get(log_url(program)).content.decode()
+    assert "Stop the exercise if your pain reaches 6 out of 10." in page
+    program.stop_if = "Stop if pain goes above 5/10."
+    program.save()
+    page = client.get(log_url(program)).content.decode()
+    assert "Stop if pain goes above 5/10." in page
 
 
 def test_skipping_with_a_reason(program, patient_a):
@@ -165,20 +218,83 @@ def test_days_before_the_program_cannot_be_logged(program, patient_a):
 @pytest.mark.parametrize(
     "field,value,message",
     [
-        ("reps", "-3", "greater than or equal to 0"),
-        ("sets", "11", "less than or equal to 10"),
-        ("pain", "11", "Select a valid choice"),
+        ("reps", "-3", "Reps in each set can&#x27;t be less than 0."),
+        ("sets", "-1", "Sets done can&#x27;t be less than 0."),
+        ("sets", "11", "Sets done can&#x27;t be more than 10."),
+        ("sets", "three", "Type sets done as a whole number, such as 3."),
+        ("reps", "0", "You marked this Done with 0 reps."),
+        ("sets", "0", "You marked this Done with 0 sets."),
+        ("pain", "11", "Choose a pain level from 0 to 10."),
         ("status", "", "Choose Done or Skipped."),
-        ("note", "x" * 100_000, "at most 1000 characters"),
+        ("status", "maybe", "Choose Done or Skipped."),
+        ("note", "x" * 100_000, "Keep your note to 1,000 characters or fewer."),
+        ("revision", "", "This page is out of date."),
+        ("token", "nonsense", "This page is out of date."),
         ("date", "not-a-date", "That date is not valid."),
     ],
 )
 def test_bad_input_gets_a_message_and_saves_nothing(program, patient_a, field, value, message):
     item = first_item(program)
-    key = field if field in {"note", "date"} else f"{field}-{item.pk}"
+    key = field if field in {"note", "date", "revision", "token"} else f"{field}-{item.pk}"
     response = client_for(patient_a.user).post(log_url(program), form_data(program, **{key: value}))
+    assert response.status_code in (200, 400)
     assert message in response.content.decode()
     assert not SessionLog.objects.exists()
+
+
+def test_after_an_error_the_rows_keep_what_was_typed_and_stay_open(program, patient_a):
+    first, second = program.items.all()
+    data = form_data(
+        program,
+        **{f"sets-{first.pk}": "11", f"reps-{second.pk}": "7", f"pain-{second.pk}": "4"},
+    )
+    page = client_for(patient_a.user).post(log_url(program), data).content.decode()
+    assert f'name="reps-{second.pk}" id="id_reps-{second.pk}" value="7"' in page
+    assert '<option value="4" selected>' in page
+    assert page.count('<details class="mt-2 log-details" open>') == 2
+
+
+def test_skipped_with_zero_reps_is_fine(program, patient_a):
+    item = first_item(program)
+    data = form_data(program, **{f"status-{item.pk}": "skipped", f"reps-{item.pk}": "0"})
+    client_for(patient_a.user).post(log_url(program), data)
+    assert not SessionLog.objects.get().entries.get(item_ref=item.pk).done
+
+
+def test_a_stale_edit_form_is_refused_and_the_later_answers_stay(program, patient_a):
+    client = client_for(patient_a.user)
+    item = first_item(program)
+    client.post(log_url(program), form_data(program, note="First answers"))
+    stale = form_data(program, note="Opened before the second edit")  # shows revision 1
+    client.post(log_url(program), form_data(program, note="Second answers"))  # now 2
+    session = SessionLog.objects.get()
+    entry_ids = list(session.entries.values_list("pk", flat=True))
+    response = client.post(log_url(program), stale, follow=True)
+    assert "This session was changed after you opened this page" in response.content.decode()
+    assert response.context["form"]["note"].value() == "Second answers"
+    session.refresh_from_db()
+    assert session.note == "Second answers"
+    assert session.revision == 2
+    assert list(session.entries.values_list("pk", flat=True)) == entry_ids
+    assert session.entries.get(item_ref=item.pk).done
+
+
+def test_a_new_log_form_is_stale_once_the_day_was_logged_elsewhere(program, patient_a):
+    client = client_for(patient_a.user)
+    opened_first = form_data(program, note="From the phone")  # revision 0: no log yet
+    client.post(log_url(program), form_data(program, note="From the laptop"))
+    client.post(log_url(program), opened_first)
+    assert SessionLog.objects.get().note == "From the laptop"
+
+
+def test_an_edit_updates_entries_in_place(program, patient_a):
+    client = client_for(patient_a.user)
+    item = first_item(program)
+    client.post(log_url(program), form_data(program))
+    before = SessionLog.objects.get().entries.get(item_ref=item.pk).pk
+    client.post(log_url(program), form_data(program, **{f"pain-{item.pk}": "2"}))
+    entry = SessionLog.objects.get().entries.get(item_ref=item.pk)
+    assert entry.pk == before and entry.pain == 2
 
 
 def test_a_forged_item_id_from_another_program_saves_nothing(

@@ -15,6 +15,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AlterField(
+            model_name='sessionentry',
+            name='exercise_name',
+            field=models.CharField(help_text='As the patient saw it when logged.', max_length=170),
+        ),
         migrations.AddField(
             model_name='program',
             name='discharged_by',

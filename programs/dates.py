@@ -1,0 +1,14 @@
+"""Dates as people read them: "7 November", never 2026-11-07."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils import dateformat
+
+
+def readable_date(day: date, today: date | None = None) -> str:
+    """ "7 November"; with the year ("7 November 2025") when it is not the year of `today`."""
+    if today is not None and day.year != today.year:
+        return dateformat.format(day, "j F Y")
+    return dateformat.format(day, "j F")
