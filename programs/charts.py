@@ -2,29 +2,128 @@
 
 Each chart is an SVG (from templates/charts/, so every label is escaped) with a title, a
 description, and a sentence that says the same in words; the handouts reuse them as they are.
+
+The SVG has a viewBox and no size of its own: it is as wide as its container (CSS width: 100%),
+and every length below is in viewBox units. Its text must stay readable where it is drawn
+smallest, on a phone: a 375 px wide screen leaves about 343 px for the chart (16 px margins), so
+it is drawn at 343 / 360 of its viewBox, and text of 13 units shows at 13 × 343 / 360 ≈ 12.4 px.
+Text stays at 12 px or more in any chart at least 360 × 12 / 13 ≈ 333 px wide; the patient page
+lays charts out no narrower, and the discharge summary prints them 120 mm wide, where the text
+is 13 / 360 × 120 mm ≈ 4.3 mm ≈ 12.3 pt, the size of the summary's own text. The price is
+room: under 28 em (360 / 13), some 45 characters, fit across, which is why the legend sits
+under the plot and wraps.
 """
 
 from __future__ import annotations
 
+import math
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.template.loader import render_to_string
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 
 from programs.adherence import Adherence, adherence, week_start
 from programs.models import Program, ProgramVersion, SessionEntry
 
-WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 44, 16, 16, 36
-COLOURS = ["#0b5e6b", "#c2410c", "#6d28d9", "#15803d", "#b91c1c", "#1d4ed8", "#a16207"]
+WIDTH = 360  # viewBox units; see the module's docstring for why 360 with FONT 13
+FONT = 13
+LINE_HEIGHT = 17  # of wrapped legend names
+AXIS_GAP = 18  # from the bottom of the plot to the baseline of the dates under it
+BAR_COLOUR = "#0b5e6b"
+TEXT_COLOUR = "#333"
+
+# Okabe & Ito's palette, which stays apart in the three common colour blindnesses: every pair
+# is at least 17 CIELAB ΔE apart under simulated protanopia, deuteranopia and tritanopia
+# (Machado 2009), and every colour has at least 3:1 contrast on white, the floor for lines
+# (WCAG 1.4.11). Its yellow, orange and sky blue are too pale on white; a violet and a brown
+# chosen the same way take their place. Colour is never the only difference: each series also
+# has its own dash pattern and marker shape, so the chart reads in grey on a printer too.
+SERIES_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#7B2FE0", "#7A3A14"]
+SERIES_DASHES = ["7 4", "2 3", "10 3 2 3", "14 3", "10 3 2 3 2 3", "14 3 6 3"]
+SERIES_MARKERS = ["square", "triangle", "diamond", "triangle-down", "cross", "plus"]
+
+
+def _style(colour: str, dash: str, marker: str, width: float) -> dict[str, object]:
+    """How a series is drawn. Outlines (ring, cross, plus) are stroked in the colour; solid
+    shapes are filled with it and edged in white, to stand clear of the lines they sit on."""
+    outline = marker in ("ring", "cross", "plus")
+    return {
+        "colour": colour,
+        "dash": dash,
+        "marker": marker,
+        "width": width,
+        "marker_fill": "#fff" if marker == "ring" else "none" if outline else colour,
+        "marker_stroke": colour if outline else "#fff",
+        "marker_stroke_width": 2 if outline else 1,
+    }
+
+
+OVERALL_STYLE = _style("#1b1b1b", "", "ring", 3.5)
 
 
 @dataclass
 class Chart:
     svg: SafeString
     summary: str
+
+
+# --- text measurement ----------------------------------------------------------------------
+
+# Advance widths in em of DejaVu Sans, the handouts' font and wider than the usual screen sans
+# fonts: a label that fits by this measure fits in the browser too.
+_NARROW = {**dict.fromkeys("'ijlIJ,. /:;\\|f-()[]t!r", 0.41), '"': 0.46}
+_WIDE = dict.fromkeys("mwMW%@&#+<=>^~", 1.0)
+
+
+def text_width(text: str, size: float = FONT) -> float:
+    """How wide `text` is drawn at `size`, erring on the wide side."""
+    em = 0.0
+    for char in text:
+        if char in _NARROW:
+            em += _NARROW[char]
+        elif char in _WIDE:
+            em += _WIDE[char]
+        elif not char.isascii():
+            em += 1.0 if unicodedata.east_asian_width(char) in "WF" else 0.8
+        elif char.isupper():
+            em += 0.8
+        else:
+            em += 0.64
+    return em * size
+
+
+def wrap(text: str, width: float, size: float = FONT) -> list[str]:
+    """`text` in lines no wider than `width`, broken between words, and inside a word only
+    when the word alone is wider. Nothing is dropped: the lines joined by spaces are `text`
+    with its runs of white space made single."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if text_width(candidate, size) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        line = ""
+        while text_width(word, size) > width:
+            cut = max(
+                (n for n in range(1, len(word)) if text_width(word[:n], size) <= width),
+                default=1,
+            )
+            lines.append(word[:cut])
+            word = word[cut:]
+        line = word
+    if line or not lines:
+        lines.append(line)
+    return lines
+
+
+# --- adherence -----------------------------------------------------------------------------
 
 
 def weekly_adherence(
@@ -54,21 +153,39 @@ def weekly_adherence(
 def adherence_chart(
     points: list[tuple[date, Adherence]], title: str = "Adherence per week"
 ) -> Chart:
-    inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    slot = inner_w / max(len(points), 1)
+    """Bars of the weeks' adherence. A week is labelled under its bar when the labels fit
+    side by side; with more weeks, every second, third... week is, always ending with the
+    latest. The percent stands over each bar while it fits, as "80%" or else "80"; past
+    that the summary under the chart carries the figures."""
+    left, top, plot_h = 44, 20, 150
+    count = max(len(points), 1)
+    week_label_w = max((text_width(date_format(m, "j M")) for m, _ in points), default=0)
+    # The latest week's date is centred under its bar; narrow bars leave it more room on the right.
+    right = max(8, math.ceil(week_label_w / 2 + 2 - (WIDTH - left - 8) / count / 2))
+    inner_w, baseline = WIDTH - left - right, top + plot_h
+    slot = inner_w / count
+    step = max(1, math.ceil((week_label_w + 8) / slot))
+    value_format = next(
+        (fmt for fmt in ("{}%", "{}") if text_width(fmt.format(100)) + 6 <= slot), None
+    )
     bars = []
     for index, (monday, result) in enumerate(points):
         percent = result.percent
-        height = inner_h * (percent or 0) / 100
+        height = plot_h * (percent or 0) / 100
         bars.append(
             {
-                "x": round(LEFT + index * slot + slot * 0.15, 1),
+                "x": round(left + index * slot + slot * 0.15, 1),
                 "width": round(slot * 0.7, 1),
-                "y": round(TOP + inner_h - height, 1),
+                "y": round(baseline - height, 1),
                 "height": round(height, 1),
-                "label_x": round(LEFT + index * slot + slot / 2, 1),
+                "label_x": round(left + index * slot + slot / 2, 1),
+                "value_y": round(baseline - height - 5, 1),
                 "week": monday,
                 "percent": percent,
+                "value": value_format.format(percent)
+                if value_format and percent is not None
+                else "",
+                "labelled": (len(points) - 1 - index) % step == 0,
             }
         )
     measured = [(monday, r.percent) for monday, r in points if r.percent is not None]
@@ -76,7 +193,15 @@ def adherence_chart(
         summary = title + ": " + "; ".join(f"week of {m:%d %b} {p}%" for m, p in measured) + "."
     else:
         summary = f"{title}: nothing was scheduled in these weeks."
-    grid = [{"y": round(TOP + inner_h - inner_h * v / 100, 1), "value": v} for v in (0, 50, 100)]
+    grid = [
+        {
+            "y": round(baseline - plot_h * v / 100, 1),
+            "label_y": round(baseline - plot_h * v / 100 + 4.5, 1),
+            "value": v,
+        }
+        for v in (0, 50, 100)
+    ]
+    label_y = baseline + AXIS_GAP
     svg = render_to_string(
         "charts/bars.svg",
         {
@@ -85,14 +210,21 @@ def adherence_chart(
             "bars": bars,
             "grid": grid,
             "width": WIDTH,
-            "height": HEIGHT,
-            "left": LEFT,
-            "right": WIDTH - RIGHT,
-            "baseline": TOP + inner_h,
-            "label_y": HEIGHT - 12,
+            "height": label_y + 8,
+            "font": FONT,
+            "colour": BAR_COLOUR,
+            "text_colour": TEXT_COLOUR,
+            "left": left,
+            "tick_x": left - 6,
+            "right": WIDTH - right,
+            "baseline": baseline,
+            "label_y": label_y,
         },
     )
     return Chart(svg, summary)
+
+
+# --- pain ----------------------------------------------------------------------------------
 
 
 def pain_series(programs: list[Program]) -> dict[str, list[tuple[date, int]]]:
@@ -109,48 +241,145 @@ def pain_series(programs: list[Program]) -> dict[str, list[tuple[date, int]]]:
     return {name: sorted(days.items()) for name, days in series.items()}
 
 
+def series_style(index: int) -> dict[str, object]:
+    """Colour, dash and marker of the `index`th exercise (Overall has its own). After six the
+    colours and dashes repeat with the markers shifted, so no two of 36 series look alike."""
+    n = len(SERIES_COLOURS)
+    return _style(
+        SERIES_COLOURS[index % n],
+        SERIES_DASHES[index % n],
+        SERIES_MARKERS[(index + index // n) % n],
+        2,
+    )
+
+
+def marker_path(shape: str, x: float, y: float) -> str:
+    """SVG path data of a marker centred on (x, y), about 10 units across."""
+    if shape == "ring":
+        r = 5.5
+        return f"M{x - r:g},{y:g}a{r},{r} 0 1,0 {2 * r},0a{r},{r} 0 1,0 {-2 * r},0Z"
+    if shape == "square":
+        return f"M{x - 4:g},{y - 4:g}h8v8h-8Z"
+    if shape == "triangle":
+        return f"M{x:g},{y - 5.5:g}l5,9h-10Z"
+    if shape == "triangle-down":
+        return f"M{x:g},{y + 5.5:g}l5,-9h-10Z"
+    if shape == "diamond":
+        return f"M{x:g},{y - 5.5:g}l5,5.5l-5,5.5l-5,-5.5Z"
+    if shape == "cross":
+        return f"M{x - 4:g},{y - 4:g}l8,8m0,-8l-8,8"
+    if shape == "plus":
+        return f"M{x - 5:g},{y:g}h10m-5,-5v10"
+    raise ValueError(shape)
+
+
+def legend(
+    names_and_styles: list[tuple[str, dict[str, object]]], top: float
+) -> tuple[list[dict[str, object]], float]:
+    """Legend entries laid out under the plot from `top`: a sample of the line with its marker,
+    then the name. Entries share a row while they fit and wrap to the next; a name too long for
+    a row of its own is wrapped onto several lines, never cut. Returns the entries and the
+    bottom of the legend."""
+    left, right = 8, WIDTH - 8
+    swatch, gap, spacing = 28, 6, 16
+    entries = []
+    x, row_top, row_bottom = left, top, top
+    for name, style in names_and_styles:
+        lines = wrap(name, right - left - swatch - gap)
+        width = swatch + gap + max(text_width(line) for line in lines)
+        if x > left and x + width > right:
+            x, row_top = left, row_bottom
+        baseline = row_top + FONT
+        mid = baseline - FONT * 0.35
+        entries.append(
+            {
+                **style,
+                "name": name,
+                "x1": x,
+                "x2": x + swatch,
+                "mid": round(mid, 1),
+                "swatch_d": marker_path(str(style["marker"]), x + swatch / 2, round(mid, 1)),
+                "lines": [
+                    {"x": x + swatch + gap, "y": round(baseline + LINE_HEIGHT * n, 1), "text": line}
+                    for n, line in enumerate(lines)
+                ],
+            }
+        )
+        row_bottom = max(row_bottom, row_top + LINE_HEIGHT * len(lines) + 4)
+        x += width + spacing
+    return entries, row_bottom
+
+
 def pain_chart(series: dict[str, list[tuple[date, int]]], title: str = "Pain over time") -> Chart:
+    """Lines of pain (0 to 10) by day, "Overall" first, with the legend under the plot. When
+    every score is from one day, the points stand in the middle over that one date."""
     days = sorted({day for points in series.values() for day, _ in points})
     overall = series.get("Overall", [])
     if not days:
         summary = f"{title}: no pain scores logged yet."
         svg = render_to_string(
             "charts/lines.svg",
-            {"title": title, "summary": summary, "width": WIDTH, "height": HEIGHT, "lines": []},
+            {
+                "title": title,
+                "summary": summary,
+                "width": WIDTH,
+                "height": 120,
+                "font": FONT,
+                "lines": [],
+            },
         )
         return Chart(svg, summary)
+    left, right, top, plot_h = 30, 8, 10, 150
+    inset = 8  # keeps the first and last markers off the pain scale and the edge
+    inner_w, bottom = WIDTH - left - right - 2 * inset, top + plot_h
     first, last = days[0], days[-1]
-    span = max((last - first).days, 1)
-    inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    span = (last - first).days
 
     def x(day: date) -> float:
-        return round(LEFT + inner_w * (day - first).days / span, 1)
+        if not span:
+            return round(left + inset + inner_w / 2, 1)
+        return round(left + inset + inner_w * (day - first).days / span, 1)
 
     def y(pain: int) -> float:
-        return round(TOP + inner_h - inner_h * pain / 10, 1)
+        return round(bottom - plot_h * pain / 10, 1)
 
-    lines = []
     names = ["Overall", *sorted(name for name in series if name != "Overall")]
-    for index, name in enumerate(names):
+    styles = [OVERALL_STYLE, *(series_style(n) for n in range(len(names) - 1))]
+    label_y = bottom + AXIS_GAP
+    entries, legend_bottom = legend(list(zip(names, styles, strict=True)), label_y + 12)
+    lines = []
+    for name, style, entry in zip(names, styles, entries, strict=True):
         points = [
-            {"x": x(day), "y": y(pain), "day": day, "pain": pain} for day, pain in series[name]
+            {
+                "x": x(day),
+                "y": y(pain),
+                "day": day,
+                "pain": pain,
+                "marker_d": marker_path(str(style["marker"]), x(day), y(pain)),
+            }
+            for day, pain in series[name]
         ]
         lines.append(
             {
-                "name": name,
-                "colour": COLOURS[index % len(COLOURS)],
-                "width": 4 if name == "Overall" else 2,
+                **entry,
                 "path": " ".join(f"{p['x']},{p['y']}" for p in points),
                 "points": points,
-                "legend_y": TOP + 14 + 16 * index,
             }
         )
-    peak_day, peak = max(overall, key=lambda point: (point[1], point[0]))
-    summary = (
-        f"{title}: overall from {overall[0][1]}/10 on {overall[0][0]:%d %b} to "
-        f"{overall[-1][1]}/10 on {overall[-1][0]:%d %b}; highest {peak}/10 on {peak_day:%d %b}."
-    )
-    grid = [{"y": y(v), "value": v} for v in (0, 5, 10)]
+    if span:
+        x_labels = [
+            {"x": left, "anchor": "start", "day": first},
+            {"x": WIDTH - right, "anchor": "end", "day": last},
+        ]
+        peak_day, peak = max(overall, key=lambda point: (point[1], point[0]))
+        summary = (
+            f"{title}: overall from {overall[0][1]}/10 on {overall[0][0]:%d %b} to "
+            f"{overall[-1][1]}/10 on {overall[-1][0]:%d %b}; highest {peak}/10 on {peak_day:%d %b}."
+        )
+    else:
+        x_labels = [{"x": x(first), "anchor": "middle", "day": first}]
+        summary = f"{title}: {overall[0][1]}/10 overall on {first:%d %b}, the only day logged."
+    grid = [{"y": y(v), "label_y": round(y(v) + 4.5, 1), "value": v} for v in (0, 5, 10)]
     svg = render_to_string(
         "charts/lines.svg",
         {
@@ -159,13 +388,15 @@ def pain_chart(series: dict[str, list[tuple[date, int]]], title: str = "Pain ove
             "lines": lines,
             "grid": grid,
             "width": WIDTH,
-            "height": HEIGHT,
-            "left": LEFT,
-            "right": WIDTH - RIGHT,
-            "first": first,
-            "last": last,
-            "label_y": HEIGHT - 12,
-            "legend_x": WIDTH - RIGHT - 170,
+            "height": round(legend_bottom + 6),
+            "font": FONT,
+            "text_colour": TEXT_COLOUR,
+            "left": left,
+            "tick_x": left - 6,
+            "right": WIDTH - right,
+            "bottom": bottom,
+            "x_labels": x_labels,
+            "label_y": label_y,
         },
     )
     return Chart(svg, summary)
