@@ -9,7 +9,16 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils import timezone
 
 from clinic.images import clean_uploaded_image
-from clinic.models import Clinic, Clinician, LoginFailure, Patient, User, normalize_email
+from clinic.models import (
+    Clinic,
+    Clinician,
+    LoginFailure,
+    Patient,
+    User,
+    date_of_birth_problem,
+    earliest_date_of_birth,
+    normalize_email,
+)
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -76,7 +85,10 @@ class PatientForm(forms.ModelForm):
             clinic=clinician.clinic, is_active=True
         ).select_related("user")
         field.empty_label = None  # type: ignore[attr-defined]
-        self.fields["date_of_birth"].widget.attrs["max"] = timezone.localdate().isoformat()
+        self.today = clinician.clinic.today()
+        self.fields["date_of_birth"].widget.attrs.update(
+            min=earliest_date_of_birth(self.today).isoformat(), max=self.today.isoformat()
+        )
         self.fields["email"].widget.attrs["autocomplete"] = "off"
 
     def clean_first_name(self) -> str:
@@ -87,8 +99,8 @@ class PatientForm(forms.ModelForm):
 
     def clean_date_of_birth(self) -> Any:
         born = self.cleaned_data.get("date_of_birth")
-        if born and born > timezone.localdate():
-            raise forms.ValidationError("The date of birth cannot be in the future.")
+        if born and (problem := date_of_birth_problem(born, self.today)):
+            raise forms.ValidationError(problem)
         return born
 
     def clean_email(self) -> str:
@@ -177,10 +189,14 @@ class ClinicSettingsForm(forms.ModelForm):
             "handout_footer",
             "paper_size",
             "silence_days",
+            "pain_threshold",
+            "emergency_number",
+            "pain_advice",
         ]
         widgets = {
             "address": forms.Textarea(attrs={"rows": 3}),
             "brand_colour": forms.TextInput(attrs={"type": "color"}),
+            "pain_advice": forms.Textarea(attrs={"rows": 3}),
         }
 
     def clean_upload(self) -> Any:

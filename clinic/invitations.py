@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -12,6 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic.models import Invitation, Patient, User, hash_token, normalize_email
+
+logger = logging.getLogger(__name__)
+
+EMAIL_FAILED = "The email could not be sent, so nothing was changed. Try again later."
 
 
 class InvitationError(Exception):
@@ -36,13 +41,23 @@ def invitation_blocker(patient: Patient) -> str | None:
 
 
 def send_invitation(patient: Patient, *, sent_by: User, base_url: str) -> SentInvitation:
-    """Email the patient a fresh single-use link. Any earlier link stops working."""
-    blocker = invitation_blocker(patient)
-    if blocker:
-        raise InvitationError(blocker)
+    """Email the patient a fresh single-use link. Any earlier link stops working, but only once
+    the new one was sent: if the email fails, InvitationError is raised and nothing changed (an
+    earlier link still works; a first invitation leaves no open invitation behind).
+
+    The email goes out inside the transaction, so a failed send rolls back the new invitation
+    and the revocation together."""
     token = Invitation.new_token()
-    now = timezone.now()
+    link = base_url.rstrip("/") + reverse("accept_invitation", args=[token])
     with transaction.atomic():
+        # The patient row is the lock for every change to their invitations (accepting takes it
+        # first too), so two clinicians re-sending at once take turns instead of both creating
+        # an open invitation. Checked on the locked row: the patient may have accepted meanwhile.
+        patient = Patient.objects.select_for_update().get(pk=patient.pk)
+        blocker = invitation_blocker(patient)
+        if blocker:
+            raise InvitationError(blocker)
+        now = timezone.now()
         Invitation.objects.filter(patient=patient).open().update(revoked_at=now)
         invitation = Invitation.objects.create(
             patient=patient,
@@ -52,20 +67,31 @@ def send_invitation(patient: Patient, *, sent_by: User, base_url: str) -> SentIn
             created_at=now,
             expires_at=Invitation.expiry_for(now),
         )
-    link = base_url.rstrip("/") + reverse("accept_invitation", args=[token])
-    context = {
-        "patient": patient,
-        "clinic": patient.clinic,
-        "link": link,
-        "valid_days": settings.INVITATION_VALID_DAYS,
-        "clinician": sent_by,
-    }
-    send_mail(
-        subject=f"{patient.clinic.name}: your home exercise program",
-        message=render_to_string("clinic/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[patient.email],
-    )
+        context = {
+            "patient": patient,
+            "clinic": patient.clinic,
+            "link": link,
+            "valid_days": settings.INVITATION_VALID_DAYS,
+            "clinician": sent_by,
+        }
+        try:
+            send_mail(
+                subject=f"{patient.clinic.name}: your home exercise program",
+                message=render_to_string("clinic/email/invitation.txt", context),
+                from_email=None,
+                recipient_list=[patient.email],
+            )
+        except OSError as error:  # smtplib.SMTPException and socket errors are OSErrors
+            # Neither the address nor the error text (which may quote it) is logged: that this
+            # person is a clinic's patient is health data.
+            logger.warning(
+                "Invitation email for patient %s of clinic %s failed (%s); nothing was changed.",
+                patient.pk,
+                patient.clinic_id,
+                type(error).__name__,
+            )
+            raise InvitationError(EMAIL_FAILED) from error
+    logger.info("Invitation %s emailed to patient %s.", invitation.pk, patient.pk)
     return SentInvitation(invitation=invitation, link=link)
 
 
@@ -81,8 +107,10 @@ def accept_invitation(invitation: Invitation, password: str) -> User:
     """Create the patient's account with the chosen password and use up the link."""
     with transaction.atomic():
         # Lock the row so two tabs submitting the same link cannot both create an account.
-        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        # The patient first, then the invitation: the same order as send_invitation, so an
+        # accept and a re-send at the same moment cannot deadlock.
         patient = Patient.objects.select_for_update().get(pk=invitation.patient_id)
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.state != Invitation.State.OPEN:
             raise InvitationError("This invitation link can no longer be used.")
         if patient.is_activated:

@@ -20,6 +20,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 DEFAULT_PAIN_THRESHOLD = 6
+# What a patient who logs pain at or above the threshold reads first, unless the clinic wrote
+# its own words. Filled from the clinic's settings.
+STANDARD_PAIN_ADVICE = (
+    "Stop the exercise that hurts. Do not push through sharp pain. "
+    "Rest, and call {clinic} on {phone} to tell your physio. "
+    "In an emergency, call {emergency}."
+)
+STANDARD_PAIN_ADVICE_NO_PHONE = (
+    "Stop the exercise that hurts. Do not push through sharp pain. "
+    "Rest, and contact {clinic} to tell your physio. "
+    "In an emergency, call {emergency}."
+)
 TIMEZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
 
@@ -152,8 +164,26 @@ class Clinic(models.Model):
         return self.name
 
     def today(self) -> date:
-        """Today where the clinic is."""
-        return timezone.now().astimezone(zoneinfo.ZoneInfo(self.timezone)).date()
+        """Today where the clinic is: the one answer to "what day is it" for everything the
+        clinic and its patients do (prescribing, logging, adherence, reminders, handouts)."""
+        return self.local_date(timezone.now())
+
+    def local_date(self, moment: datetime) -> date:
+        """The clinic's date at a moment (an aware datetime)."""
+        return moment.astimezone(zoneinfo.ZoneInfo(self.timezone)).date()
+
+    @property
+    def standard_pain_advice(self) -> str:
+        template = STANDARD_PAIN_ADVICE if self.phone.strip() else STANDARD_PAIN_ADVICE_NO_PHONE
+        return template.format(
+            clinic=self.name, phone=self.phone.strip(), emergency=self.emergency_number
+        )
+
+    @property
+    def pain_advice_text(self) -> str:
+        """What a patient who logged high pain reads first: the clinic's own words, or the
+        standard advice naming its phone number and the emergency number."""
+        return self.pain_advice.strip() or self.standard_pain_advice
 
 
 class Clinician(models.Model):
@@ -186,6 +216,31 @@ class Clinician(models.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == self.Role.ADMIN
+
+
+OLDEST_BIRTH_YEAR = 1900
+OLDEST_AGE = 120
+
+
+def earliest_date_of_birth(today: date) -> date:
+    """The first date of birth accepted on `today`: from 1900, and nobody over 120."""
+    try:
+        over_age = today.replace(year=today.year - OLDEST_AGE - 1)
+    except ValueError:  # 29 February; the year 121 years back has none
+        over_age = today.replace(year=today.year - OLDEST_AGE - 1, day=28)
+    return max(date(OLDEST_BIRTH_YEAR, 1, 1), over_age + timedelta(days=1))
+
+
+def date_of_birth_problem(born: date, today: date) -> str | None:
+    """What is wrong with this date of birth on the clinic's `today`, in words for the
+    clinician; None if nothing is."""
+    if born > today:
+        return "The date of birth cannot be in the future."
+    if born.year < OLDEST_BIRTH_YEAR:
+        return f"The date of birth cannot be before {OLDEST_BIRTH_YEAR}. Check the year."
+    if born < earliest_date_of_birth(today):
+        return f"This date of birth would make the patient over {OLDEST_AGE}. Check the year."
+    return None
 
 
 class Patient(models.Model):
@@ -259,8 +314,10 @@ class Patient(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if self.date_of_birth and self.date_of_birth > timezone.localdate():
-            raise ValidationError({"date_of_birth": "The date of birth cannot be in the future."})
+        if self.date_of_birth:
+            today = self.clinic.today() if self.clinic_id else timezone.localdate()
+            if problem := date_of_birth_problem(self.date_of_birth, today):
+                raise ValidationError({"date_of_birth": problem})
         if (
             self.primary_clinician_id
             and self.clinic_id

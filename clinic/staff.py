@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -16,7 +18,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from clinic.access import clinic_admin_required, staff_member_for
 from clinic.forms import ClinicSettingsForm, InviteClinicianForm
+from clinic.invitations import EMAIL_FAILED
 from clinic.models import Clinic, Clinician, User
+
+logger = logging.getLogger(__name__)
 
 
 class StaffError(Exception):
@@ -47,30 +52,46 @@ def set_active(member: Clinician, active: bool, *, by: Clinician) -> None:
 def invite_clinician(
     clinic: Clinic, *, email: str, full_name: str, role: str, base_url: str
 ) -> Clinician:
-    """Create a clinician's account and email them a link to choose a password."""
+    """Create a clinician's account and email them a link to choose a password.
+
+    The email goes out inside the transaction: if it fails, StaffError is raised and no account
+    is left behind, so the admin can simply try the same address again."""
     with transaction.atomic():
-        user = User.objects.create_user(email, None, full_name=full_name)
+        try:
+            user = User.objects.create_user(email, None, full_name=full_name)
+        except IntegrityError:  # another admin invited the same address a moment ago
+            raise StaffError("Someone already has an account with this email address.") from None
         member = Clinician.objects.create(user=user, clinic=clinic, role=role)
-    path = reverse(
-        "password_reset_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
-    )
-    send_mail(
-        subject=f"{clinic.name}: your Physio HEP account",
-        message=render_to_string(
-            "clinic/email/clinician_invitation.txt",
-            {
-                "clinic": clinic,
-                "member": member,
-                "link": base_url.rstrip("/") + path,
+        path = reverse(
+            "password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
             },
-        ),
-        from_email=None,
-        recipient_list=[user.email],
-    )
+        )
+        try:
+            send_mail(
+                subject=f"{clinic.name}: your Physio HEP account",
+                message=render_to_string(
+                    "clinic/email/clinician_invitation.txt",
+                    {
+                        "clinic": clinic,
+                        "member": member,
+                        "link": base_url.rstrip("/") + path,
+                    },
+                ),
+                from_email=None,
+                recipient_list=[user.email],
+            )
+        except OSError as error:  # smtplib.SMTPException and socket errors are OSErrors
+            logger.warning(
+                "Invitation email for a new clinician of clinic %s failed (%s); "
+                "no account was created.",
+                clinic.pk,
+                type(error).__name__,
+            )
+            raise StaffError(EMAIL_FAILED) from error
+    logger.info("Clinician %s of clinic %s was invited by email.", member.pk, clinic.pk)
     return member
 
 
@@ -86,11 +107,17 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 def staff_invite(request: HttpRequest) -> HttpResponse:
     form = InviteClinicianForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        member = invite_clinician(
-            request.clinician.clinic, base_url=request.build_absolute_uri("/"), **form.cleaned_data
-        )
-        messages.success(request, f"{member.user.full_name} was invited by email.")
-        return redirect("staff_list")
+        try:
+            member = invite_clinician(
+                request.clinician.clinic,
+                base_url=request.build_absolute_uri("/"),
+                **form.cleaned_data,
+            )
+        except StaffError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{member.user.full_name} was invited by email.")
+            return redirect("staff_list")
     return render(request, "clinic/staff_invite.html", {"form": form})
 
 

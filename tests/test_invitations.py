@@ -1,5 +1,9 @@
+import logging
 import re
+from contextlib import contextmanager
 from datetime import timedelta
+from smtplib import SMTPException
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -150,3 +154,62 @@ def test_patient_page_shows_the_invitation_state(clinician_a, patient_a2):
     body = client_for(clinician_a.user).get(patient_a2.get_absolute_url()).content.decode()
     assert "Status: <strong>Waiting</strong>" in body
     assert "Send a new invitation" in body
+
+
+# --- when the email cannot be sent -----------------------------------------------------------
+
+
+@contextmanager
+def mail_server_down():
+    """The mail server refuses every message; yields the messages it was given."""
+    attempted = []
+
+    def refuse(backend, messages):
+        attempted.extend(messages)
+        raise SMTPException("451 try again later")
+
+    with mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse):
+        yield attempted
+
+
+def test_a_failed_first_invitation_leaves_no_open_invitation(clinician_a, patient_a2):
+    with mail_server_down() as attempted:
+        response = client_for(clinician_a.user).post(
+            reverse("patient_invite", args=[patient_a2.pk]), follow=True
+        )
+    assert response.status_code == 200
+    assert (
+        "The email could not be sent, so nothing was changed. Try again later."
+        in response.content.decode()
+    )
+    assert len(attempted) == 1
+    assert not Invitation.objects.exists()
+    assert invite(clinician_a, patient_a2)  # the retry works
+    assert Invitation.objects.open().count() == 1
+
+
+def test_a_failed_resend_keeps_the_old_link_working(client, clinician_a, patient_a2):
+    old = invite(clinician_a, patient_a2)
+    first = Invitation.objects.get()
+    with mail_server_down() as attempted:
+        client_for(clinician_a.user).post(reverse("patient_invite", args=[patient_a2.pk]))
+    assert len(attempted) == 1
+    assert list(Invitation.objects.filter(patient=patient_a2)) == [first]
+    first.refresh_from_db()
+    assert first.state == Invitation.State.OPEN and first.revoked_at is None
+    assert accept(client, old).url == reverse("portal_home")
+
+
+def test_a_failed_email_is_logged_without_the_link_or_the_address(clinician_a, patient_a2, caplog):
+    with (
+        caplog.at_level(logging.INFO, logger="clinic.invitations"),
+        mail_server_down() as attempted,
+        pytest.raises(InvitationError, match="could not be sent"),
+    ):
+        send_invitation(patient_a2, sent_by=clinician_a.user, base_url="http://x/")
+    token = re.search(r"/invitation/(\S+)/", attempted[0].body)[1]
+    [record] = caplog.records
+    assert record.name == "clinic.invitations" and record.levelno == logging.WARNING
+    assert f"patient {patient_a2.pk}" in record.getMessage()
+    for secret in (token, hash_token(token), "nina@example.com", "Nina", "Newcomer"):
+        assert secret not in caplog.text

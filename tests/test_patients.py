@@ -1,12 +1,14 @@
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
 from clinic.access import patient_for
-from clinic.models import Patient
+from clinic.forms import PatientForm
+from clinic.models import Patient, date_of_birth_problem, earliest_date_of_birth
 from tests.conftest import client_for
 from tests.factories import PatientFactory
 
@@ -52,7 +54,7 @@ def test_invalid_patient_is_refused_with_a_message(clinician_a, changes, field, 
 
 
 def test_date_of_birth_cannot_be_in_the_future(clinician_a):
-    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    tomorrow = (clinician_a.clinic.today() + timedelta(days=1)).isoformat()
     response = client_for(clinician_a.user).post(
         reverse("patient_create"), form_data(clinician_a, date_of_birth=tomorrow)
     )
@@ -60,6 +62,86 @@ def test_date_of_birth_cannot_be_in_the_future(clinician_a):
         "The date of birth cannot be in the future."
     ]
     assert not Patient.objects.exists()
+
+
+def days_ago(clinician, days):
+    return (clinician.clinic.today() - timedelta(days=days)).isoformat()
+
+
+@pytest.mark.parametrize(
+    "born,message",
+    [
+        ("1899-12-31", "The date of birth cannot be before 1900. Check the year."),
+        (lambda c: days_ago(c, 121 * 366), "would make the patient over 120. Check the year."),
+    ],
+    ids=["before-1900", "121-years-ago"],
+)
+def test_a_date_of_birth_too_long_ago_is_refused(clinician_a, born, message):
+    born = born(clinician_a) if callable(born) else born
+    response = client_for(clinician_a.user).post(
+        reverse("patient_create"), form_data(clinician_a, date_of_birth=born)
+    )
+    [error] = response.context["form"].errors["date_of_birth"]
+    assert message in error
+    assert not Patient.objects.exists()
+
+
+def test_a_date_of_birth_in_1950_is_accepted(clinician_a):
+    client_for(clinician_a.user).post(
+        reverse("patient_create"), form_data(clinician_a, date_of_birth="1950-03-01")
+    )
+    assert Patient.objects.get().date_of_birth == date(1950, 3, 1)
+
+
+@pytest.mark.parametrize(
+    "today,born,refused",
+    [
+        (date(2026, 3, 10), date(1905, 3, 10), True),  # 121 today
+        (date(2026, 3, 10), date(1905, 3, 11), False),  # 120 for one more day
+        (date(2028, 2, 29), date(1907, 2, 28), True),
+        (date(2028, 2, 29), date(1907, 3, 1), False),
+        (date(2019, 6, 1), date(1899, 12, 31), True),
+        (date(2019, 6, 1), date(1900, 1, 1), False),
+        (date(2026, 3, 10), date(2026, 3, 10), False),
+        (date(2026, 3, 10), date(2026, 3, 11), True),
+    ],
+)
+def test_date_of_birth_limits_by_hand(today, born, refused):
+    assert (date_of_birth_problem(born, today) is not None) is refused
+
+
+def test_dates_of_birth_are_checked_against_the_clinics_today(clinician_a, monkeypatch):
+    """At 20:00 in London it is already tomorrow morning on Kiritimati (UTC+14)."""
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 3, 10, 20, tzinfo=UTC))
+    clinician_a.clinic.timezone = "Pacific/Kiritimati"
+    clinician_a.clinic.save()
+
+    def errors(born):
+        form = PatientForm(form_data(clinician_a, date_of_birth=born), clinician=clinician_a)
+        return form.errors.get("date_of_birth")
+
+    assert errors("2026-03-11") is None
+    assert errors("2026-03-12") == ["The date of birth cannot be in the future."]
+    assert errors("1905-03-12") is None
+    assert "over 120" in errors("1905-03-11")[0]
+    widget = PatientForm(clinician=clinician_a).fields["date_of_birth"].widget
+    assert (widget.attrs["min"], widget.attrs["max"]) == ("1905-03-12", "2026-03-11")
+
+
+def test_the_date_field_offers_only_accepted_dates(clinician_a):
+    body = client_for(clinician_a.user).get(reverse("patient_create")).content.decode()
+    today = clinician_a.clinic.today()
+    assert f'min="{earliest_date_of_birth(today).isoformat()}"' in body
+    assert f'max="{today.isoformat()}"' in body
+
+
+def test_the_model_refuses_a_date_of_birth_before_1900(patient_a):
+    patient_a.date_of_birth = date(1899, 12, 31)
+    with pytest.raises(ValidationError) as refused:
+        patient_a.full_clean()
+    assert refused.value.message_dict["date_of_birth"] == [
+        "The date of birth cannot be before 1900. Check the year."
+    ]
 
 
 def test_email_is_unique_within_the_clinic_ignoring_case(clinician_a, patient_a):
