@@ -136,6 +136,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 globals().update(env_email("EMAIL_URL", "console:"))
 DEFAULT_FROM_EMAIL = globals().get("DEFAULT_FROM_EMAIL", "Physio HEP <no-reply@localhost>")
+# Emails are sent inside the transaction they belong to (an invitation is only made if its email
+# went out), so a hanging mail server must not hold those locks for long.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT_SECONDS", 10, minimum=1, maximum=120)
 
 # Secure headers. In production (DEBUG off) HTTPS is assumed; a proxy that terminates TLS must
 # send X-Forwarded-Proto and set SECURE_PROXY_SSL_HEADER=1.
