@@ -135,7 +135,7 @@ def _common(program: Program, portal_url: str) -> dict[str, object]:
         "clinician": program.patient.primary_clinician if program.patient else None,
         "items": [{"item": item, "picture": picture_of(item.exercise)} for item in items],
         "version": program.versions.order_by("-number").first(),
-        "today": clinic.today() if clinic else timezone.localdate(),
+        "today": clinic.today(),
         "logo": logo_of(program),
         "portal_url": portal_url,
         "qr": qr_code(portal_url),
@@ -170,7 +170,7 @@ def discharge_summary(program: Program, portal_url: str) -> Rendered:
 def _weeks(program: Program) -> int:
     if not program.start_date:
         return 4
-    end = program.end_date or timezone.localdate()
+    end = program.end_date or program.clinic.today()
     return min(max((end - program.start_date).days // 7 + 1, 1), 26)
 
 
@@ -186,4 +186,5 @@ def store_discharge_summary(program: Program, portal_url: str) -> None:
 def handout_filename(program: Program, kind: str) -> str:
     who = program.patient.last_name if program.patient else "template"
     safe = "".join(c for c in who if c.isalnum()) or "patient"
-    return f"{kind}-{safe}-{timezone.localdate():%Y-%m-%d}.pdf"
+    today = program.clinic.today() if program.clinic else timezone.now().date()
+    return f"{kind}-{safe}-{today:%Y-%m-%d}.pdf"

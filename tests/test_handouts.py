@@ -60,14 +60,24 @@ def test_handout_has_the_patient_clinic_every_exercise_and_dose(seven, weasyprin
     assert f"Page 1 of {pages}" in per_page[0]
 
 
-# One exercise a page at most (each block stays whole), the log sheet on a page of its own.
-@pytest.mark.parametrize("count,expected_pages", [(1, 2), (7, 8), (20, 22)])
+def library_slugs(count: int) -> list[str]:
+    """`count` exercises with the library's own wording and drawings: the seven, then copies of
+    them under new names (a program holds each exercise once)."""
+    originals = [Exercise.objects.get(slug=slug, clinic=None) for slug in SEVEN]
+    for n in range(max(0, count - len(originals))):
+        copy = Exercise.objects.get(pk=originals[n % len(originals)].pk)
+        copy.pk, copy._state.adding = None, True
+        copy.slug, copy.name = f"{copy.slug}-{n}", f"{copy.name} ({n // len(originals) + 2})"
+        copy.save()
+    return [*SEVEN, *(f"{slug}-{n}" for n, slug in enumerate(SEVEN * 3))][:count]
+
+
+# Two library exercises to a page (shorter ones pack three or more), one under the heading on
+# the first page, none ever split, and the log sheet on a page of its own. Measured on A4:
+# 1, 3, 7 and 20 exercises take 2, 3, 5 and 12 pages (one exercise a page took 2, 4, 8 and 22).
+@pytest.mark.parametrize("count,expected_pages", [(1, 2), (3, 3), (7, 5), (20, 12)])
 def test_page_counts(library, clinician_a, patient_a, count, expected_pages, weasyprint_warnings):
-    slugs = SEVEN * 3
-    extra = ExerciseFactory.create_batch(max(0, count - len(slugs)), clinic=None)
-    program = active_program(patient_a, clinician_a, slugs=slugs[:count])
-    for exercise in extra:
-        prescribing.add_item(program, exercise, revision=None, by=clinician_a.user)
+    program = active_program(patient_a, clinician_a, slugs=library_slugs(count))
     text, pages, per_page = read(handouts.handout(program, PORTAL).pdf)
     assert program.items.count() == count
     assert pages == expected_pages
@@ -76,6 +86,74 @@ def test_page_counts(library, clinician_a, patient_a, count, expected_pages, wea
     for item in program.items.select_related("exercise"):
         for step in item.exercise.steps:
             assert " ".join(step.split()) in text
+    # and each exercise is whole on one page: its name, steps and last common mistake together
+    for item in program.items.select_related("exercise"):
+        exercise = item.exercise
+        whole = [exercise.steps[0], exercise.steps[-1], exercise.mistakes[-1]]
+        assert any(
+            f"{item.position + 1}. {exercise.name}" in " ".join(page.split())
+            and all(" ".join(line.split()) in " ".join(page.split()) for line in whole)
+            for page in per_page
+        ), exercise.name
+
+
+def lines_placed(pdf: bytes) -> list[list[tuple[float, float, str]]]:
+    """Each page's lines of text as (x, y, text), in the order they were drawn (the document's
+    order); y grows up the page."""
+    placed: list[list[tuple[float, float, str]]] = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        lines: list[tuple[float, float, str]] = []
+
+        def visit(text, cm, tm, font, size, lines=lines):
+            if text.strip():
+                x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+                y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+                lines.append((x, y, " ".join(text.split())))
+
+        page.extract_text(visitor_text=visit)
+        placed.append(lines)
+    return placed
+
+
+def assert_advice_sits_under_its_heading(pdf: bytes, items) -> None:
+    """Every tip and common mistake starts below its own heading, in the heading's column, on
+    the heading's page: never beside it, above it or on another page."""
+    lists = {
+        "Tips for good form": [cue for item in items for cue in item.exercise.cues],
+        "Common mistakes": [m for item in items for m in item.exercise.mistakes],
+    }
+    starts = dict.fromkeys(lists, 0)
+    for lines in lines_placed(pdf):
+        heading = None
+        for x, y, text in lines:
+            if text in lists or text == "Steps":
+                heading = (text, x, y)
+            elif heading and heading[0] in lists:
+                title, left, top = heading
+                if any(entry.startswith(text) for entry in lists[title]):
+                    assert y < top and 0 <= x - left < 30, (title, text)
+                    starts[title] += 1
+    assert starts == {title: len(entries) for title, entries in lists.items()}
+
+
+@pytest.mark.parametrize("count", [1, 7, 20])
+def test_tips_and_mistakes_never_leave_their_heading(library, clinician_a, patient_a, count):
+    program = active_program(patient_a, clinician_a, slugs=library_slugs(count))
+    items = list(program.items.select_related("exercise"))
+    assert_advice_sits_under_its_heading(handouts.handout(program, PORTAL).pdf, items)
+    assert_advice_sits_under_its_heading(handouts.discharge_summary(program, PORTAL).pdf, items)
+
+
+def test_the_clinic_is_named_once_at_the_top_of_each_page(seven, clinician_a):
+    clinic = clinician_a.clinic
+    clinic.handout_footer = "Call us on 01234 567890 with any questions."
+    clinic.save()
+    seven.refresh_from_db()
+    for lines in lines_placed(handouts.handout(seven, PORTAL).pdf):
+        named = [y for _, y, text in lines if "Northside Physio" in text]
+        assert len(named) == 1  # the masthead on the first page, the running header after it
+        assert named[0] > 700  # at the top
+        assert any("Call us on 01234 567890" in text for _, _, text in lines)
 
 
 def test_us_letter_clinics_get_letter_pages(seven, clinician_a):
