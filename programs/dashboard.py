@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 from clinic.access import clinician_required, patient_for, patient_session_for, patients_for
 from clinic.models import Patient
 from exercises.ladder import ladders_for
+from programs.adherence import adherence
 from programs.charts import adherence_chart, pain_chart, pain_series, weekly_adherence
 from programs.insights import PatientSummary, caseload, recent_entries, suggest, summarize
 from programs.models import AlertHandled, AlertKind, Program, ProgramItem, SessionLog
@@ -154,7 +155,7 @@ def patient_record(patient: Patient) -> dict[str, Any]:
     summary = summarize(list(caseload(Patient.objects.filter(pk=patient.pk))), today)[0]
     programs = list(
         patient.programs.exclude(status=Program.Status.DRAFT)
-        .select_related("clinic")
+        .select_related("clinic", "discharged_by")
         .prefetch_related(Prefetch("items", ProgramItem.objects.select_related("exercise")))
     )
     active = [program for program in programs if program.status == Program.Status.ACTIVE]
@@ -171,7 +172,7 @@ def patient_record(patient: Patient) -> dict[str, Any]:
     ]
     sessions = list(
         SessionLog.objects.filter(program__patient=patient)
-        .select_related("program", "note_read_by")
+        .select_related("program__clinic", "note_read_by")
         .prefetch_related("entries")
         .order_by("-date", "-slot")[:15]
     )
@@ -181,8 +182,10 @@ def patient_record(patient: Patient) -> dict[str, Any]:
         .select_related("program")
         .order_by("-date", "-slot")
     )
+    finished = [program for program in programs if program.status == Program.Status.DISCHARGED]
     return {
         "summary": summary,
+        "courses": [(program, adherence(program, today)) for program in finished],
         "active_programs": active,
         "item_rows": rows,
         "sessions": sessions,

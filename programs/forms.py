@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from clinic.models import Patient
 from exercises.dose import WEEKDAYS, weekday_mask
@@ -50,6 +50,8 @@ class ProgramForm(FrequencyFormMixin):
             "days_per_week",
             "weekdays",
             "note",
+            "stop_if",
+            "pain_threshold",
         ]
         widgets = {
             "start_date": DateInput(format="%Y-%m-%d"),
@@ -77,11 +79,13 @@ class NewProgramForm(ProgramForm):
     class Meta(ProgramForm.Meta):
         fields = ["template", *ProgramForm.Meta.fields]
 
-    def __init__(self, *args: Any, templates: QuerySet[Program], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, templates: QuerySet[Program], today: date, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["template"].queryset = templates  # type: ignore[attr-defined]
         self.fields["start_date"].required = True
-        self.initial.setdefault("start_date", timezone.localdate())
+        self.initial.setdefault("start_date", today)
         self.initial.setdefault("title", "Home exercise program")
 
 

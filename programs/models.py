@@ -427,7 +427,10 @@ class SessionLog(models.Model):
 
     @property
     def is_backdated(self) -> bool:
-        return self.logged_at is not None and self.logged_at.date() > self.date
+        """Logged on a later day than it was done, by the clinic's calendar."""
+        if self.logged_at is None:
+            return False
+        return self.program.clinic.local_date(self.logged_at) > self.date
 
     @property
     def max_pain(self) -> int | None:

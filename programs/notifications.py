@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 
 from clinic.models import Patient
 from programs.models import Program, ProgramVersion
+from programs.prescribing import changes_since
 from programs.sessions import is_due
 
 QUIET_MINUTES = 10  # wait this long after a clinician's last change, then send one email
@@ -101,7 +102,9 @@ def send_program_updates(now: datetime, quiet_minutes: int = QUIET_MINUTES) -> i
         patient = program.patient
         if patient is None or patient.user is None or patient.status != Patient.Status.ACTIVE:
             continue  # nobody to tell; they will see it when they sign in
-        lines = [line for version in versions for line in version.patient_changes]
+        # One merged list since the last email: an exercise added and removed again within
+        # the quiet spell is not mentioned.
+        lines = changes_since(program, list(program.versions.all()), versions[0].number - 1)
         context = {
             "patient": patient,
             "program": program,

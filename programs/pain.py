@@ -1,7 +1,8 @@
-"""Pain: when a logged pain means "stop", what the patient is told then, and when pain is rising.
+"""Pain: when a logged pain means "stop", and when pain is rising. (What the patient is told then
+is the clinic's: `Clinic.pain_advice_text`.)
 
-Every place that judges pain (the saved-session page, the history, the dashboard's alerts, the
-suggestions) asks this module, so the rules are stated once.
+The saved-session page, the history and the dashboard's alerts all ask this module, so the rules
+are stated once.
 """
 
 from __future__ import annotations
@@ -10,21 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from clinic.models import DEFAULT_PAIN_THRESHOLD, Clinic
+from clinic.models import DEFAULT_PAIN_THRESHOLD
 from programs.models import Program
-
-# The standard advice when a clinic has not written its own. {phone} and {emergency} are filled
-# from the clinic's settings.
-STANDARD_ADVICE = (
-    "Stop the exercise that hurts. Do not push through sharp pain. "
-    "Rest, and call {clinic} on {phone} to tell your physio. "
-    "In an emergency, call {emergency}."
-)
-STANDARD_ADVICE_NO_PHONE = (
-    "Stop the exercise that hurts. Do not push through sharp pain. "
-    "Rest, and contact {clinic} to tell your physio. "
-    "In an emergency, call {emergency}."
-)
 
 # Pain rising: see pain_trend().
 BASELINE_DAYS = 14
@@ -43,17 +31,6 @@ def threshold_for(program: Program) -> int:
 
 def is_high(pain: int | None, threshold: int) -> bool:
     return pain is not None and pain >= threshold
-
-
-def advice_for(clinic: Clinic) -> str:
-    """What a patient who logged high pain reads first: the clinic's own words, or the standard
-    advice naming the clinic's phone number and the emergency number."""
-    if clinic.pain_advice.strip():
-        return clinic.pain_advice.strip()
-    template = STANDARD_ADVICE if clinic.phone.strip() else STANDARD_ADVICE_NO_PHONE
-    return template.format(
-        clinic=clinic.name, phone=clinic.phone.strip(), emergency=clinic.emergency_number
-    )
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from clinic.access import (
 from programs.adherence import Adherence, adherence, done_counts, program_window, week_start
 from programs.forms import ReminderSettingsForm, SessionLogForm
 from programs.models import Program, ProgramItem, SessionLog
-from programs.pain import advice_for, is_high, threshold_for
+from programs.pain import is_high, threshold_for
 from programs.prescribing import changes_since
 from programs.sessions import (
     BACKDATE_DAYS,
@@ -134,7 +134,13 @@ def active_programs(request: HttpRequest) -> list[Program]:
 def portal_home(request: HttpRequest) -> HttpResponse:
     today = request.patient.today()
     cards = [program_today(program, today) for program in active_programs(request)]
-    finished = portal_programs_for(request.user).filter(status=Program.Status.DISCHARGED)
+    finished = list(
+        portal_programs_for(request.user)
+        .filter(status=Program.Status.DISCHARGED)
+        .select_related("clinic")
+        .prefetch_related(Prefetch("items", ProgramItem.objects.select_related("exercise")))
+        .order_by("-end_date", "-pk")
+    )
     return render(
         request,
         "portal/today.html",
@@ -142,7 +148,7 @@ def portal_home(request: HttpRequest) -> HttpResponse:
             "patient": request.patient,
             "cards": cards,
             "today": today,
-            "finished": list(finished.order_by("-end_date")),
+            "finished": finished,
         },
     )
 
@@ -266,7 +272,7 @@ def session_done(request: HttpRequest, pk: int) -> HttpResponse:
             "today": today,
             "this_week": adherence(log.program, today, start=monday),
             "high_pain": high_pain,
-            "advice": advice_for(log.program.clinic) if high_pain else "",
+            "advice": log.program.clinic.pain_advice_text if high_pain else "",
         },
     )
 

@@ -7,8 +7,10 @@ active, records a new version with a readable list of what changed.
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -17,8 +19,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from clinic.models import Clinician, Patient, User
-from exercises.dose import describe_reps
+from exercises.dose import SIDE_WORDS, Dose, Side, describe_dose, describe_reps
 from exercises.models import Exercise
+from programs.dates import readable_date
 from programs.models import DOSE_FIELDS, Program, ProgramItem, ProgramVersion
 
 PROGRAM_FIELDS = [
@@ -29,6 +32,8 @@ PROGRAM_FIELDS = [
     "times_per_day",
     "days_per_week",
     "weekdays",
+    "stop_if",
+    "pain_threshold",
 ]
 
 
@@ -54,7 +59,9 @@ def changing(program: Program, revision: int | None, by: User) -> Iterator[Progr
             raise StaleProgram
         if not locked.is_editable:
             raise ProgramChangeError("This program can no longer be changed.")
+        clashes_before = _clashes(list(locked.items.select_related("exercise")))
         yield locked
+        _name_twins(locked, tolerated=clashes_before)
         locked.revision += 1
         locked.save(update_fields=["revision", "updated_at"])
         if locked.status == Program.Status.ACTIVE:
@@ -111,7 +118,7 @@ def copy_program(source: Program, patient: Patient, *, by: User) -> Program:
     if patient.clinic_id != source.clinic_id:
         raise ProgramChangeError("Programs can be copied only within the clinic.")
     values = {field: getattr(source, field) for field in PROGRAM_FIELDS}
-    values.update(start_date=timezone.localdate(), end_date=None)
+    values.update(start_date=patient.clinic.today(), end_date=None)
     return create_program(patient, by=by, template=source, **values)
 
 
@@ -121,24 +128,52 @@ def _copy_items(source: Program, target: Program) -> None:
             program=target,
             exercise_id=item.exercise_id,
             position=item.position,
+            qualifier=item.qualifier,
             **item.dose_values(),
         )
         for item in source.items.all()
     )
 
 
+ADD_AGAIN = "Add again for one side"
+
+
+def already_in_program(exercise: Exercise) -> ProgramChangeError:
+    return ProgramChangeError(
+        f"{exercise.name} is already in this program. To add it again for one side or "
+        f"another dose, use ‘{ADD_AGAIN}’."
+    )
+
+
 def add_item(
-    program: Program, exercise: Exercise, *, revision: int | None, by: User
+    program: Program,
+    exercise: Exercise,
+    *,
+    revision: int | None,
+    by: User,
+    side: str | None = None,
 ) -> ProgramItem:
-    """Append an exercise with the library's default dose."""
+    """Append an exercise with the library's default dose.
+
+    An exercise already in the program is refused, unless the clinician adds it again on
+    purpose for one `side`: a second item that must read differently from the first (see
+    `_name_twins`), e.g. extra work for the weaker left side beside "each side"."""
+    if side is not None and side not in Side.values:
+        raise ProgramChangeError("Choose the side the second item is for.")
     with changing(program, revision, by) as locked:
+        if side is None and locked.items.filter(exercise=exercise).exists():
+            raise already_in_program(exercise)
+        values = exercise.default_dose_values()
+        if side is not None:
+            values["side"] = side
         last = locked.items.aggregate(last=Max("position"))["last"]
         item = ProgramItem.objects.create(
             program=locked,
             exercise=exercise,
             position=0 if last is None else last + 1,
-            **exercise.default_dose_values(),
+            **values,
         )
+    item.refresh_from_db(fields=["qualifier"])
     return item
 
 
@@ -171,15 +206,93 @@ def remove_item(item: ProgramItem, *, revision: int | None, by: User) -> None:
 
 def swap_item(
     item: ProgramItem, exercise: Exercise, *, keep_dose: bool, revision: int | None, by: User
-) -> None:
+) -> str:
     """Put another exercise in the item's place (progress, regress or an alternative), with
-    the new exercise's default dose unless the clinician keeps the current one."""
-    with changing(item.program, revision, by):
+    the new exercise's default dose or what of the current one fits it (`dose_for_swap`).
+    Returns a line for the clinician saying where the dose came from."""
+    with changing(item.program, revision, by) as locked:
+        if locked.items.filter(exercise=exercise).exclude(pk=item.pk).exists():
+            raise ProgramChangeError(
+                f"{exercise.name} is already in this program, so {item.display_name} was not "
+                f"changed to it. Change the dose of the {exercise.name} already there instead."
+            )
+        swap = dose_for_swap(item, exercise, keep_dose=keep_dose)
         item.exercise = exercise
-        if not keep_dose:
-            for name, value in exercise.default_dose_values().items():
-                setattr(item, name, value)
+        for name, value in swap.values.items():
+            setattr(item, name, value)
         item.save()
+    return swap.message
+
+
+# Holding this long is the exercise itself (a stretch, an isometric hold), not a pause in a rep.
+HOLD_BASED_FROM_SECONDS = 10
+
+WORK_FIELDS = ["sets", "reps_min", "reps_max", "to_fatigue", "hold_min", "hold_max", "rest_seconds"]
+RESISTANCE_FIELDS = ["band", "load_kg"]
+
+
+def is_hold_based(exercise: Exercise) -> bool:
+    """A stretch or an isometric: its usual dose is a hold of 10 seconds or more."""
+    return exercise.default_hold_min >= HOLD_BASED_FROM_SECONDS
+
+
+@dataclass(frozen=True)
+class SwapDose:
+    values: dict[str, Any]
+    message: str
+
+
+def dose_for_swap(item: ProgramItem, exercise: Exercise, *, keep_dose: bool) -> SwapDose:
+    """The dose an item takes when `exercise` replaces its exercise, and a line saying where
+    each part came from.
+
+    Side, how often and the note are about the patient, so they always stay. Without
+    `keep_dose` the rest is the new exercise's usual dose. With it, the clinician keeps only
+    what fits the new exercise:
+
+    - the work (sets, reps or "until tired", hold, rest) is kept when both exercises are of one
+      kind, both done in reps or both held (`is_hold_based`); a stretch that replaces a
+      strengthening exercise takes its own usual work, not "3 sets of 10, hold 1 second";
+    - the band or load is kept when both exercises are of one activity type (a band exercise
+      for a band exercise); otherwise it is left out.
+    """
+    usual = {**exercise.default_dose_values(), "rest_seconds": 0}
+    usual_work = {name: usual[name] for name in WORK_FIELDS}
+    if not keep_dose:
+        values = {name: usual[name] for name in [*WORK_FIELDS, *RESISTANCE_FIELDS, "side"]}
+        return SwapDose(
+            values,
+            f"Took {exercise.name}’s usual dose: {describe_dose(exercise.default_dose)}.",
+        )
+    same_work = is_hold_based(item.exercise) == is_hold_based(exercise)
+    same_resistance = item.exercise.activity_type == exercise.activity_type
+    values: dict[str, Any] = {}
+    kept = []
+    if same_work:
+        kept.append(_work_words({name: getattr(item, name) for name in WORK_FIELDS}))
+    else:
+        values.update(usual_work)
+    kept.append(SIDE_WORDS.get(Side(item.side)) or "both sides together")
+    if same_resistance:
+        if item.resistance_text:
+            kept.append(f"with {item.resistance_text}")
+    else:
+        values.update({name: usual[name] for name in RESISTANCE_FIELDS})
+    kept.append(item.frequency_text if item.has_own_frequency else item.program.frequency_text)
+    if item.note:
+        kept.append("the note")
+    message = "Kept " + ", ".join(kept)
+    if not same_work:
+        message += f"; took {_work_words(usual_work)} from {exercise.name}’s usual dose"
+    message += "."
+    if not same_resistance and item.resistance_text:
+        message += f" Left out {item.resistance_text}, which does not go with {exercise.name}."
+    return SwapDose(values, message)
+
+
+def _work_words(work: dict[str, Any]) -> str:
+    """ "3 sets of 10–12 reps, hold 1 second": the dose without side or resistance."""
+    return describe_dose(Dose(**work, side=Side.BOTH))  # "both together" adds no words
 
 
 def update_program(
@@ -200,29 +313,40 @@ def activate(program: Program, *, revision: int | None, by: User) -> None:
         if not locked.items.exists():
             raise ProgramChangeError("Add at least one exercise before activating the program.")
         locked.status = Program.Status.ACTIVE
-        locked.start_date = locked.start_date or timezone.localdate()
+        locked.start_date = locked.start_date or locked.clinic.today()
         locked.activated_at = timezone.now()
         locked.save()
+        patient = locked.patient
+        if patient.status == Patient.Status.DISCHARGED:
+            patient.status = Patient.Status.ACTIVE  # back in care with a new program
+            patient.save(update_fields=["status", "updated_at"])
 
 
 def discharge(
     program: Program, *, revision: int | None, by: User, on: date | None = None, notes: str = ""
 ) -> None:
-    """End an active program. Everything is kept; nothing can be changed afterwards."""
+    """End an active program, recording who ended it. Everything is kept; nothing can be
+    changed afterwards. The patient is marked discharged once no other program is active."""
     with transaction.atomic():
         locked = Program.objects.select_for_update().get(pk=program.pk)
         if revision is not None and locked.revision != revision:
             raise StaleProgram
         if locked.status != Program.Status.ACTIVE:
             raise ProgramChangeError("Only an active program can be discharged.")
-        today = on or timezone.localdate()
+        today = on or locked.clinic.today()
         locked.status = Program.Status.DISCHARGED
         locked.discharged_at = timezone.now()
+        locked.discharged_by = by
         locked.discharge_notes = notes
         if not locked.end_date or locked.end_date > today:
             locked.end_date = max(today, locked.start_date or today)
         locked.revision += 1
         locked.save()
+        patient = locked.patient
+        still_active = patient.programs.filter(status=Program.Status.ACTIVE).exists()
+        if not still_active and patient.status == Patient.Status.ACTIVE:
+            patient.status = Patient.Status.DISCHARGED
+            patient.save(update_fields=["status", "updated_at"])
     program.refresh_from_db()
 
 
@@ -237,6 +361,69 @@ def _renumber(items: list[ProgramItem]) -> None:
     for position, item in enumerate(items):
         item.position = position
     ProgramItem.objects.bulk_update(items, ["position"])
+
+
+# --- two items of one exercise -----------------------------------------------------------------
+
+
+SIDE_NAMES = {
+    Side.EACH: "each side",
+    Side.LEFT: "left",
+    Side.RIGHT: "right",
+    Side.BOTH: "both sides",
+}
+
+
+def _clashes(items: list[ProgramItem]) -> set[tuple[int, str]]:
+    """(exercise, wording) of items that read exactly like another item of the same exercise."""
+    counts = Counter((item.exercise_id, item.prescription_text) for item in items)
+    return {key for key, count in counts.items() if count > 1}
+
+
+def _name_twins(program: Program, *, tolerated: set[tuple[int, str]]) -> None:
+    """Keep two items of one exercise apart, after every change (inside `changing`).
+
+    Two items of one exercise must read differently to the patient (another side, dose or
+    frequency); a change that makes them read the same is refused. Each is then named by what
+    tells it apart, in `ProgramItem.qualifier`: the side ("Clamshell (left)") when that is
+    enough, else the sets and reps ("Clamshell (3×10)"), else both, else the whole wording. An
+    exercise in the program once has no qualifier. Clashes already there before the change
+    (`tolerated`, from before this rule) do not block the clinician from fixing them."""
+    items = list(program.items.select_related("exercise"))
+    for exercise_id, wording in _clashes(items) - tolerated:
+        name = next(item.exercise.name for item in items if item.exercise_id == exercise_id)
+        raise ProgramChangeError(
+            f"The two {name} items would then read the same to the patient ({wording}). "
+            "Give one of them another side or dose."
+        )
+    twins: dict[int, list[ProgramItem]] = defaultdict(list)
+    for item in items:
+        twins[item.exercise_id].append(item)
+    renamed = []
+    for group in twins.values():
+        for item, qualifier in zip(group, _qualifiers(group), strict=True):
+            if item.qualifier != qualifier:
+                item.qualifier = qualifier
+                renamed.append(item)
+    ProgramItem.objects.bulk_update(renamed, ["qualifier"])
+
+
+def _qualifiers(group: list[ProgramItem]) -> list[str]:
+    if len(group) == 1:
+        return [""]
+    sides = [SIDE_NAMES[Side(item.side)] for item in group]
+    volumes = [f"{item.sets}×{_reps_number(item)}" for item in group]
+    limit = ProgramItem._meta.get_field("qualifier").max_length
+    for names in [
+        sides,
+        volumes,
+        [f"{side}, {volume}" for side, volume in zip(sides, volumes, strict=True)],
+        [item.dose_text for item in group],
+        [item.prescription_text for item in group],
+    ]:
+        if len(set(names)) == len(names) and all(len(name) <= limit for name in names):
+            return names
+    return [str(number) for number in range(1, len(group) + 1)]
 
 
 # --- versions ---------------------------------------------------------------------------------
@@ -255,7 +442,7 @@ def snapshot(program: Program) -> dict[str, Any]:
             {
                 "id": item.pk,
                 "exercise_id": item.exercise_id,
-                "exercise": item.exercise.name,
+                "exercise": item.display_name,
                 "volume": f"{item.sets}×{_reps_number(item)}",
                 "dose": item.dose_text,
                 "own_frequency": item.frequency_text if item.has_own_frequency else None,
@@ -279,7 +466,8 @@ def _reps_number(item: ProgramItem) -> str:
 def record_version(program: Program, by: User) -> ProgramVersion | None:
     previous = program.versions.order_by("-number").first()
     after = snapshot(program)
-    changes = describe_changes(previous.snapshot if previous else None, after)
+    year = program.clinic.today().year
+    changes = describe_changes(previous.snapshot if previous else None, after, year=year)
     if previous and not changes:
         return None
     return ProgramVersion.objects.create(
@@ -292,9 +480,36 @@ def record_version(program: Program, by: User) -> ProgramVersion | None:
     )
 
 
-def describe_changes(before: dict[str, Any] | None, after: dict[str, Any]) -> list[tuple[str, str]]:
+def changes_since(program: Program, versions: list[ProgramVersion], seen_number: int) -> list[str]:
+    """What changed since the patient last looked (version `seen_number`, 0 for never), in one
+    list for the patient: the seen version compared with the latest, so an exercise added and
+    removed again in between is not mentioned at all. `versions` are the program's versions."""
+    by_number = {version.number: version for version in versions}
+    if not by_number or max(by_number) <= seen_number:
+        return []
+    latest = by_number[max(by_number)]
+    seen = by_number.get(seen_number)
+    clinic = program.clinic
+    year = (clinic.local_date(latest.created_at) if clinic else latest.created_at.date()).year
+    lines = describe_changes(seen.snapshot if seen else None, latest.snapshot, year=year)
+    return [patient for _, patient in lines]
+
+
+def _snapshot_date(value: str | None, year: int) -> str:
+    """A snapshot's date ("2026-11-07") as people read it: "7 November", with the year only
+    when it is not `year`; no date reads "none"."""
+    if not value:
+        return "none"
+    return readable_date(date.fromisoformat(value), today=date(year, 1, 1))
+
+
+def describe_changes(
+    before: dict[str, Any] | None, after: dict[str, Any], *, year: int
+) -> list[tuple[str, str]]:
     """What changed, each as (a line for the clinician, the same in words for the patient):
-    ("Reverse clamshell: 2×10 → 3×12", "Reverse clamshell is now 3 sets of 12 reps, ...")."""
+    ("Reverse clamshell: 2×10 → 3×12", "Reverse clamshell is now 3 sets of 12 reps, ...").
+    Dates read "7 November", with the year only when it is not `year`, the year of the
+    change."""
     if before is None:
         names = ", ".join(item["exercise"] for item in after["items"])
         count = len(after["items"])
@@ -322,11 +537,9 @@ def describe_changes(before: dict[str, Any] | None, after: dict[str, Any]) -> li
         )
     for key, label in [("start_date", "Start date"), ("end_date", "End date")]:
         if before[key] != after[key]:
+            was, now = _snapshot_date(before[key], year), _snapshot_date(after[key], year)
             lines.append(
-                (
-                    f"{label}: {before[key] or 'none'} → {after[key] or 'none'}",
-                    f"{label} of your program: {after[key] or 'none'}.",
-                )
+                (f"{label}: {was} → {now}", f"{label} of your program: {now}."),
             )
     if before["note"] != after["note"]:
         lines.append(("New note from your physio.", "Your physio left you a new note."))

@@ -3,10 +3,13 @@ builder, without it each redirects back to the builder page."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,6 +39,7 @@ from programs.models import DocumentDownload, DocumentKind, Program, ProgramItem
 from programs.prescribing import ProgramChangeError
 
 SEARCH_RESULTS = 12
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -60,7 +64,11 @@ def builder_context(
     item_forms: dict[int, ItemForm] | None = None,
     settings_form: ProgramForm | None = None,
     error: str = "",
+    notice: str = "",
+    query: str | None = None,
 ) -> dict[str, Any]:
+    """The builder's context. With `query` (an add from the search results), the results are
+    refreshed too, so an exercise just added shows as in the program."""
     items = list(program.items.select_related("exercise"))
     ladders = ladders_for([item.exercise for item in items], request.clinician.clinic)
     item_forms = item_forms or {}
@@ -78,6 +86,13 @@ def builder_context(
         "settings_form": settings_form or ProgramForm(instance=program, prefix="program"),
         "versions": list(program.versions.select_related("created_by")[:20]),
         "error": error,
+        "notice": notice,
+        "in_program": {item.exercise_id for item in items},
+        **(
+            {"search": library_results(request, query), "search_oob": bool(request.htmx)}
+            if query is not None
+            else {}
+        ),
     }
 
 
@@ -91,6 +106,8 @@ def builder_response(request: HttpRequest, program: Program, **context: Any) -> 
         return render(
             request, "programs/_builder.html", builder_context(request, program, **context)
         )
+    if context.get("notice"):
+        messages.success(request, context["notice"])
     if has_errors:
         return render(
             request, "programs/builder.html", builder_context(request, program, **context)
@@ -98,10 +115,12 @@ def builder_response(request: HttpRequest, program: Program, **context: Any) -> 
     return redirect(program)
 
 
-def refused(request: HttpRequest, program: Program, error: ProgramChangeError) -> HttpResponse:
+def refused(
+    request: HttpRequest, program: Program, error: ProgramChangeError, **context: Any
+) -> HttpResponse:
     program.refresh_from_db()
     if request.htmx:
-        return builder_response(request, program, error=str(error))
+        return builder_response(request, program, error=str(error), **context)
     messages.error(request, str(error))
     return redirect(program)
 
@@ -114,7 +133,9 @@ def refused(request: HttpRequest, program: Program, error: ProgramChangeError) -
 def program_create(request: HttpRequest, pk: int) -> HttpResponse:
     patient = patient_for(request.user, pk)
     templates = programs_for(request.user).exclude(scope=Program.Scope.PATIENT).order_by("title")
-    form = NewProgramForm(request.POST or None, templates=templates, prefix="program")
+    form = NewProgramForm(
+        request.POST or None, templates=templates, today=patient.clinic.today(), prefix="program"
+    )
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in prescribing.PROGRAM_FIELDS}
         program = prescribing.create_program(
@@ -130,12 +151,12 @@ def program_create(request: HttpRequest, pk: int) -> HttpResponse:
 def program_builder(request: HttpRequest, pk: int) -> HttpResponse:
     program = program_for(request.user, pk)
     context = builder_context(request, program)
-    context["search"] = library_results(request)
+    context["search"] = library_results(request, request.GET.get("q", ""))
     return render(request, "programs/builder.html", context)
 
 
-def library_results(request: HttpRequest) -> dict[str, Any]:
-    query = request.GET.get("q", "").strip()[:100]
+def library_results(request: HttpRequest, query: str) -> dict[str, Any]:
+    query = query.strip()[:100]
     results = []
     if query:
         results = list(exercises_for(request.user).active().search(query)[:SEARCH_RESULTS])
@@ -151,7 +172,11 @@ def program_search(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "programs/_search_results.html",
-        {"program": program, "search": library_results(request)},
+        {
+            "program": program,
+            "search": library_results(request, request.GET.get("q", "")),
+            "in_program": set(program.items.values_list("exercise_id", flat=True)),
+        },
     )
 
 
@@ -169,15 +194,28 @@ def program_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @clinician_required
 def item_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add an exercise from the search results; with `side`, a second item of an exercise
+    already in the program ("Add again for one side")."""
     program = program_for(request.user, pk)
     exercise = get_object_or_404(
         exercises_for(request.user).active(), pk=request.POST.get("exercise") or 0
     )
+    query = request.POST.get("q", "")
     try:
-        prescribing.add_item(program, exercise, revision=posted_revision(request), by=request.user)
+        prescribing.add_item(
+            program,
+            exercise,
+            revision=posted_revision(request),
+            by=request.user,
+            side=request.POST.get("side") or None,
+        )
     except ProgramChangeError as error:
-        return refused(request, program, error)
-    return builder_response(request, program)
+        if request.htmx:
+            return refused(request, program, error, query=query)
+        messages.error(request, str(error))
+    if request.htmx:
+        return builder_response(request, program, query=query)
+    return redirect(f"{program.get_absolute_url()}?{urlencode({'q': query})}" if query else program)
 
 
 @require_POST
@@ -242,7 +280,7 @@ def item_swap(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     if target is None:
         raise Http404("That exercise is not on this exercise's ladder.")
     try:
-        prescribing.swap_item(
+        notice = prescribing.swap_item(
             item,
             target,
             keep_dose=request.POST.get("keep_dose") == "on",
@@ -251,7 +289,7 @@ def item_swap(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         )
     except ProgramChangeError as error:
         return refused(request, program, error)
-    return builder_response(request, program)
+    return builder_response(request, program, notice=notice)
 
 
 @require_POST
@@ -294,21 +332,29 @@ def program_discharge(request: HttpRequest, pk: int) -> HttpResponse:
     form = DischargeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            prescribing.discharge(
+            discharge_with_summary(
                 program,
                 revision=posted_revision(request),
                 by=request.user,
                 notes=form.cleaned_data["notes"],
+                portal_url=portal_link(request),
             )
         except ProgramChangeError as error:
             return refused(request, program, error)
-        handouts.store_discharge_summary(program, portal_link(request))
-        messages.success(
-            request,
-            f"{program.title} was discharged. Everything is kept, and the discharge summary "
-            "is ready to download.",
-        )
-        return redirect(program.patient)
+        except Exception:
+            logger.exception("Discharge summary of program %s could not be made", program.pk)
+            form.add_error(
+                None,
+                "The discharge summary could not be made, so the program was not discharged. "
+                "Nothing was changed: please try again in a moment.",
+            )
+        else:
+            messages.success(
+                request,
+                f"{program.title} was discharged. Everything is kept, and the discharge summary "
+                "is ready to download.",
+            )
+            return redirect(program.patient)
     return render(request, "programs/discharge.html", {"program": program, "form": form})
 
 
@@ -396,6 +442,16 @@ def template_create(request: HttpRequest) -> HttpResponse:
 
 
 # --- documents --------------------------------------------------------------------------------
+
+
+def discharge_with_summary(
+    program: Program, *, revision: int | None, by: Any, notes: str, portal_url: str
+) -> None:
+    """Discharge and store the summary together: if the summary cannot be made, the program
+    stays active and nothing is stored."""
+    with transaction.atomic():
+        prescribing.discharge(program, revision=revision, by=by, notes=notes)
+        handouts.store_discharge_summary(program, portal_url)
 
 
 def pdf_response(pdf: bytes, filename: str) -> HttpResponse:

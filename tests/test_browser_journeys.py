@@ -246,24 +246,67 @@ def test_patient_logs_a_session_on_a_phone(phone_patient: Page):
     assert_accessible(page)
     no_sideways_scroll(page)
 
+    reason = page.get_by_label("Why skipped? (optional)").nth(1)
+    expect(reason).to_be_hidden()  # asked only of a skipped exercise
     page.get_by_text("Done", exact=True).nth(0).click()  # one tap per exercise
+    page.get_by_text("Skipped", exact=True).nth(1).click()
+    expect(reason).to_be_visible()
+    reason.fill("No time")
     page.get_by_text("Done", exact=True).nth(1).click()
+    expect(reason).to_be_hidden()
     page.get_by_text("Sets, reps and pain").nth(0).click()
-    page.get_by_label("Pain during it (0–10)").nth(0).select_option("7")
-    page.get_by_label("A note for your physio (optional)").fill("My hip was sore today.")
+    pain = page.get_by_label("Pain during it (0–10)").nth(0)
+    pain.select_option("10")
+    # The chosen value reads in full at 375 px: the select is wide enough for "10 (worst pain)".
+    assert pain.evaluate("el => el.scrollWidth <= el.clientWidth + 1")
+    assert pain.evaluate("el => el.getBoundingClientRect().width") > 200
+    expect(
+        page.get_by_text("Stop the exercise if your pain reaches 6 out of 10.").nth(0)
+    ).to_be_visible()
+    page.get_by_label("A note for your physio (optional)").fill("Sharp pain in my hip.")
     page.get_by_role("button", name="Save my session").click()
 
-    expect(page.get_by_role("heading", name="Well done, your session is saved")).to_be_visible()
+    # Pain at the clinic's threshold: the page leads with what to do, never with praise.
+    expect(page.get_by_role("heading", name="You noted pain of 10 out of 10")).to_be_visible()
+    expect(page.get_by_text("Stop the exercise that hurts.")).to_be_visible()
+    expect(page.get_by_text("Well done")).to_have_count(0)
+    expect(page.get_by_text("Great work")).to_have_count(0)
     assert_accessible(page)
     no_sideways_scroll(page)
     session = SessionLog.objects.get()
-    assert session.max_pain == 7 and session.note == "My hip was sore today."
+    assert session.max_pain == 10 and session.note == "Sharp pain in my hip."
     assert all(entry.done for entry in session.entries.all())
 
     page.get_by_role("button", name="Show menu").click()
     page.get_by_role("link", name="History").click()
-    expect(page.get_by_text("My hip was sore today.")).to_be_visible()
-    expect(page.get_by_text("pain 7/10")).to_be_visible()
+    expect(page.get_by_text("Sharp pain in my hip.")).to_be_visible()
+    expect(page.get_by_text("Clamshell: done, 3 sets of 12 · pain 10/10")).to_be_visible()
+    expect(page.get_by_text("You were asked to stop the exercise that hurt")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_a_log_with_mistakes_keeps_what_was_typed(phone_patient: Page):
+    page = phone_patient
+    page.get_by_role("link", name="Log today's session").click()
+    page.get_by_text("Done", exact=True).nth(0).click()
+    page.get_by_text("Done", exact=True).nth(1).click()
+    page.get_by_text("Sets, reps and pain").nth(0).click()
+    page.get_by_label("Sets done").nth(0).fill("-1")
+    page.get_by_label("Reps in each set").nth(0).fill("0")
+    page.get_by_label("Pain during it (0–10)").nth(0).select_option("2")
+    page.get_by_role("button", name="Save my session").click()
+
+    expect(page.get_by_text("Sets done can't be less than 0.")).to_be_visible()
+    expect(page.get_by_text("You marked this Done with 0 reps.")).to_be_visible()
+    expect(page.get_by_label("Pain during it (0–10)").nth(0)).to_have_value("2")
+    expect(page.get_by_label("Reps in each set").nth(1)).to_be_visible()  # every row open
+    assert_accessible(page)
+    no_sideways_scroll(page)
+    assert not SessionLog.objects.exists()
+    page.get_by_label("Sets done").nth(0).fill("3")
+    page.get_by_label("Reps in each set").nth(0).fill("10")
+    page.get_by_role("button", name="Save my session").click()
+    expect(page.get_by_role("heading", name="Well done, your session is saved")).to_be_visible()
     assert_accessible(page)
 
 
@@ -287,7 +330,7 @@ def test_patient_logs_a_session_with_the_keyboard_alone(phone_patient: Page):
                 page.keyboard.press("Tab")
                 page.keyboard.press("Enter")
         elif focused("name").startswith("pain-") and not pain_set:
-            page.keyboard.type("7")
+            page.keyboard.type("3")
             pain_set = True
         elif focused("name") == "note":
             page.keyboard.type("Typed with the keyboard.")
@@ -297,7 +340,7 @@ def test_patient_logs_a_session_with_the_keyboard_alone(phone_patient: Page):
     expect(page.get_by_role("heading", name="Well done, your session is saved")).to_be_visible()
     session = SessionLog.objects.get()
     assert marked == 2
-    assert session.max_pain == 7
+    assert session.max_pain == 3
     assert session.note == "Typed with the keyboard."
 
 
@@ -312,7 +355,7 @@ def test_clinician_sees_the_alert_and_reads_the_note(
     patient.get_by_label("Pain during it (0–10)").nth(1).select_option("7")
     patient.get_by_label("A note for your physio (optional)").fill("Sharp pain on the left.")
     patient.get_by_role("button", name="Save my session").click()
-    expect(patient.get_by_role("heading", name="Well done, your session is saved")).to_be_visible()
+    expect(patient.get_by_role("heading", name="You noted pain of 7 out of 10")).to_be_visible()
 
     sign_in(page, live_server.url, "carl@northside.example", PASSWORD)
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
@@ -322,7 +365,7 @@ def test_clinician_sees_the_alert_and_reads_the_note(
     assert_accessible(page)
 
     row.get_by_role("link", name="Activated, Pat").click()
-    expect(page.get_by_text("Pain 7/10 in the last session")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Pain 7/10 in the session of \d+ \w+"))).to_be_visible()
     expect(page.get_by_text("“Sharp pain on the left.”")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Mark read").click()
@@ -399,4 +442,59 @@ def test_handouts_and_the_discharge_summary_download(
     assert "Discharge summary" in summary and "Pat Activated" in summary
     assert "Keep the clamshells going twice a week." in summary
     assert "Reverse clamshell" in summary
+    expect(page.get_by_role("heading", name="Pat Activated Discharged")).to_be_visible()
+    expect(page.get_by_text("over the whole course")).to_be_visible()
+    assert_accessible(page)
+
+    # The patient's side says the program has finished and what to keep doing.
+    phone_patient.reload()
+    expect(phone_patient.get_by_role("heading", name="Your program has finished")).to_be_visible()
+    expect(phone_patient.get_by_role("heading", name="Exercises to keep doing")).to_be_visible()
+    expect(phone_patient.get_by_text("will appear here")).to_have_count(0)
+    assert_accessible(phone_patient)
+    no_sideways_scroll(phone_patient)
+    with phone_patient.expect_download() as final_summary:
+        phone_patient.get_by_role("link", name="Download your discharge summary (PDF)").click()
+    assert "Keep the clamshells going twice a week." in pdf_text(final_summary.value)
+
+
+def test_an_exercise_is_added_twice_only_on_purpose_for_one_side(
+    page: Page, live_server, clinician_a, patient_a
+):
+    from exercises.models import Exercise
+    from programs import prescribing
+
+    load_library()
+    program = prescribing.create_program(patient_a, by=clinician_a.user, title="Hip twins")
+    clamshell = Exercise.objects.get(slug="clamshell", clinic=None)
+    prescribing.add_item(program, clamshell, revision=None, by=clinician_a.user)
+    sign_in(page, live_server.url, "carl@northside.example", PASSWORD)
+    page.goto(live_server.url + program.get_absolute_url() + "?q=clamshell")
+    headings = page.locator(".builder-item h3")
+    results = page.locator("#search-results")
+    expect(results.get_by_text("In the program")).to_have_count(1)
+    assert_accessible(page)
+
+    # progress the clamshell to the banded one; the results beside it still offer "Add"
+    page.get_by_role("button", name="Harder: Clamshell with loop band").click()
+    expect(headings).to_have_text(["1. Clamshell with loop band"])
+    expect(page.get_by_text("Took Clamshell with loop band’s usual dose")).to_be_visible()
+
+    # adding it a second time is refused with the reason, and nothing changes
+    results.get_by_role("button", name="Add Clamshell with loop band", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Clamshell with loop band is already in this program. To add it again for one side"
+    )
+    expect(headings).to_have_count(1)
+    assert_accessible(page)
+
+    # the results now offer it for one side, and both items are named apart
+    results.get_by_label("Side", exact=True).select_option("left")
+    results.get_by_role("button", name="Add Clamshell with loop band again for one side").click()
+    expect(headings).to_have_text(
+        ["1. Clamshell with loop band (each side)", "2. Clamshell with loop band (left)"]
+    )
+    expect(page.locator(".builder-item .item-prescription").nth(1)).to_have_text(
+        "3 sets of 10–12 reps, left side only, once a day, every day"
+    )
     assert_accessible(page)

@@ -6,7 +6,7 @@ import pytest
 
 from clinic.models import Clinic
 from programs.models import Program
-from programs.pain import SessionPain, advice_for, latest_trend, pain_trend, threshold_for
+from programs.pain import SessionPain, latest_trend, pain_trend, threshold_for
 
 THU = date(2026, 11, 19)
 
@@ -73,7 +73,7 @@ def test_threshold_is_the_programs_else_the_clinics():
 
 def test_standard_advice_names_the_clinic_phone_and_emergency_number():
     clinic = Clinic(name="North Physio", phone="020 7946 0000", emergency_number="999")
-    advice = advice_for(clinic)
+    advice = clinic.pain_advice_text
     assert "Stop the exercise that hurts" in advice
     assert "sharp pain" in advice
     assert "020 7946 0000" in advice
@@ -82,4 +82,4 @@ def test_standard_advice_names_the_clinic_phone_and_emergency_number():
 
 def test_a_clinics_own_advice_replaces_the_standard():
     clinic = Clinic(name="North", pain_advice="Stop and ring us on 0123.")
-    assert advice_for(clinic) == "Stop and ring us on 0123."
+    assert clinic.pain_advice_text == "Stop and ring us on 0123."

@@ -338,7 +338,7 @@ def test_today_shows_changes_since_the_last_visit_until_acknowledged(
         item, {"sets": 3, "reps_min": 12, "reps_max": None}, revision=None, by=clinician_a.user
     )
     today = client.get(reverse("portal_home")).content.decode()
-    assert "Your physio changed your program on" in today
+    assert "Your physio changed your program" in today
     assert (
         "Reverse clamshell is now 3 sets of 12 reps, each side, hold 1 second, once a day, "
         "every day."

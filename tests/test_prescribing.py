@@ -627,3 +627,428 @@ def test_an_items_own_frequency_is_reported_once(active, clinician_a):
         item, {"has_own_frequency": True, "times_per_day": 2}, revision=None, by=clinician_a.user
     )
     assert versions(active)[-1][1] == ["Clamshell: how often is now twice a day, every day"]
+
+
+# --- the same exercise twice -------------------------------------------------------------------
+
+
+def names(program):
+    return [item.display_name for item in program.items.select_related("exercise")]
+
+
+def htmx_post(client, name, program, item=None, **data):
+    args = [program.pk] if item is None else [program.pk, item.pk]
+    program.refresh_from_db()
+    data.setdefault("revision", program.revision)
+    return client.post(reverse(name, args=args), data, HTTP_HX_REQUEST="true")
+
+
+def test_adding_an_exercise_already_in_the_program_is_refused(draft, clinician_a, library):
+    revision = draft.revision
+    with pytest.raises(prescribing.ProgramChangeError) as refused:
+        prescribing.add_item(draft, library["clamshell"], revision=None, by=clinician_a.user)
+    assert str(refused.value) == (
+        "Clamshell is already in this program. To add it again for one side or another dose, "
+        "use ‘Add again for one side’."
+    )
+    response = htmx_post(
+        client_for(clinician_a.user), "program_item_add", draft, exercise=library["clamshell"].pk
+    )
+    assert "Clamshell is already in this program." in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.revision == revision
+    assert names(draft) == ["Clamshell", "Reverse clamshell", "Side-lying leg raise"]
+
+
+def test_added_again_for_one_side_both_items_are_named_apart(draft, clinician_a, library):
+    second = prescribing.add_item(
+        draft, library["clamshell"], side="left", revision=None, by=clinician_a.user
+    )
+    assert second.qualifier == "left"
+    assert second.dose_text == "3 sets of 10–12 reps, left side only"
+    assert names(draft) == [
+        "Clamshell (each side)",
+        "Reverse clamshell",
+        "Side-lying leg raise",
+        "Clamshell (left)",
+    ]
+    client = client_for(clinician_a.user)
+    builder = client.get(draft.get_absolute_url()).content.decode()
+    assert "Clamshell (left)</a>" in builder and "Clamshell (each side)</a>" in builder
+    assert 'aria-label="Remove Clamshell (left)"' in builder
+    preview = client.get(reverse("program_preview", args=[draft.pk])).content.decode()
+    assert "4.</span> Clamshell (left)</h3>" in preview
+    prescribing.activate(draft, revision=None, by=clinician_a.user)
+    version = draft.versions.get()
+    assert [item["exercise"] for item in version.snapshot["items"]][::3] == [
+        "Clamshell (each side)",
+        "Clamshell (left)",
+    ]
+    prescribing.remove_item(item_of_pk(draft, second.pk), revision=None, by=clinician_a.user)
+    assert names(draft)[0] == "Clamshell"  # told apart from nothing any more
+    assert versions(draft)[-1][1] == ["Removed Clamshell (left)."]
+
+
+def item_of_pk(program, pk):
+    return program.items.get(pk=pk)
+
+
+def test_a_second_item_that_reads_like_the_first_is_refused(draft, clinician_a, library):
+    first = item_of(draft, "clamshell")
+    prescribing.update_item(first, {"side": "left"}, revision=None, by=clinician_a.user)
+    with pytest.raises(prescribing.ProgramChangeError) as refused:
+        prescribing.add_item(
+            draft, library["clamshell"], side="left", revision=None, by=clinician_a.user
+        )
+    assert "The two Clamshell items would then read the same to the patient" in str(refused.value)
+    assert draft.items.filter(exercise=library["clamshell"]).count() == 1
+    first.refresh_from_db()
+    assert first.qualifier == ""
+
+
+def test_an_edit_that_makes_two_items_read_the_same_is_refused(draft, clinician_a, library):
+    second = prescribing.add_item(
+        draft, library["clamshell"], side="left", revision=None, by=clinician_a.user
+    )
+    response = post(
+        client_for(clinician_a.user),
+        "program_item_update",
+        draft,
+        second,
+        **dose_data(second, side="each"),
+    )
+    assert response.status_code == 302
+    second.refresh_from_db()
+    assert second.side == "left" and second.display_name == "Clamshell (left)"
+    assert names(draft)[0] == "Clamshell (each side)"
+
+
+def test_two_items_on_one_side_are_named_by_their_dose(draft, clinician_a, library):
+    first = item_of(draft, "clamshell")
+    second = prescribing.add_item(
+        draft, library["clamshell"], side="left", revision=None, by=clinician_a.user
+    )
+    prescribing.update_item(
+        first,
+        {"side": "left", "sets": 2, "reps_min": 15, "reps_max": None},
+        revision=None,
+        by=clinician_a.user,
+    )
+    assert names(draft)[0] == "Clamshell (2×15)"
+    second.refresh_from_db()
+    assert second.display_name == "Clamshell (3×10–12)"
+
+
+def test_change_lines_name_the_second_item(active, clinician_a, library):
+    prescribing.add_item(
+        active, library["clamshell"], side="right", revision=None, by=clinician_a.user
+    )
+    assert versions(active)[-1][1] == [
+        "Added Clamshell (right): 3 sets of 10–12 reps, right side only, once a day, every day."
+    ]
+
+
+def test_a_swap_into_an_exercise_already_in_the_program_is_refused(draft, clinician_a, library):
+    banded = library["clamshell-loop-band"]
+    prescribing.add_item(draft, banded, revision=None, by=clinician_a.user)
+    clamshell = item_of(draft, "clamshell")
+    client = client_for(clinician_a.user)
+    builder = client.get(draft.get_absolute_url()).content.decode()
+    assert "Harder: Clamshell with loop band (already in the program)</button>" in builder
+    response = htmx_post(
+        client, "program_item_swap", draft, clamshell, swap=f"progression:{banded.pk}"
+    )
+    assert (
+        "Clamshell with loop band is already in this program, so Clamshell was not changed to it."
+        in response.content.decode()
+    )
+    clamshell.refresh_from_db()
+    assert clamshell.exercise == library["clamshell"]
+    assert draft.items.filter(exercise=banded).count() == 1
+
+
+def test_search_results_offer_add_again_for_an_exercise_in_the_program(draft, clinician_a):
+    client = client_for(clinician_a.user)
+    page = client.get(draft.get_absolute_url() + "?q=clamshell").content.decode()
+    assert 'aria-label="Add Clamshell with loop band"' in page
+    assert 'aria-label="Add Clamshell"' not in page
+    assert "Add again for one side</button>" in page
+    fragment = client.get(
+        reverse("program_search", args=[draft.pk]) + "?q=clamshell", HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert 'aria-label="Add Clamshell again for one side"' in fragment
+
+
+def test_add_again_for_one_side_without_javascript(draft, clinician_a, library):
+    response = post(
+        client_for(clinician_a.user),
+        "program_item_add",
+        draft,
+        exercise=library["reverse-clamshell"].pk,
+        side="right",
+        q="clamshell",
+    )
+    assert response.status_code == 302
+    assert response.url == draft.get_absolute_url() + "?q=clamshell"
+    assert names(draft)[1] == "Reverse clamshell (each side)"
+    assert names(draft)[3] == "Reverse clamshell (right)"
+
+
+def test_an_add_with_htmx_refreshes_the_search_results(draft, clinician_a, library):
+    body = htmx_post(
+        client_for(clinician_a.user),
+        "program_item_add",
+        draft,
+        exercise=library["clamshell-loop-band"].pk,
+        q="clamshell",
+    ).content.decode()
+    oob = body[body.index('<div id="search-results" hx-swap-oob="innerHTML">') :]
+    assert 'aria-label="Add Clamshell with loop band again for one side"' in oob
+    assert 'aria-label="Add Reverse clamshell with mini band"' in oob
+
+
+def test_a_side_that_does_not_exist_is_refused(draft, clinician_a, library):
+    post(
+        client_for(clinician_a.user),
+        "program_item_add",
+        draft,
+        exercise=library["clamshell"].pk,
+        side="middle",
+    )
+    assert draft.items.filter(exercise=library["clamshell"]).count() == 1
+
+
+# --- keeping the dose on a swap ----------------------------------------------------------------
+
+
+def swapped(library, clinician_a, draft, slug, to, keep_dose=True, **values):
+    """The dose and message for swapping the draft's `slug` item (changed by `values`) to `to`."""
+    item = draft.items.filter(exercise__slug=slug).first()
+    if item is None:
+        item = prescribing.add_item(draft, library[slug], revision=None, by=clinician_a.user)
+    if values:
+        prescribing.update_item(item, values, revision=None, by=clinician_a.user)
+    item.refresh_from_db()
+    return item, prescribing.dose_for_swap(item, library[to], keep_dose=keep_dose)
+
+
+def test_keeping_the_dose_between_two_rep_exercises_keeps_it_all(draft, clinician_a, library):
+    # reverse clamshell → with mini band: both in reps (a 1-second hold is a pause, not the work)
+    _, swap = swapped(
+        library,
+        clinician_a,
+        draft,
+        "reverse-clamshell",
+        "reverse-clamshell-mini-band",
+        sets=2,
+        reps_min=8,
+        reps_max=None,
+    )
+    assert swap.values == {"band": "", "load_kg": None}  # no band on a body-weight exercise
+    assert swap.message == "Kept 2 sets of 8 reps, hold 1 second, each side, once a day, every day."
+
+
+def test_a_stretch_swapped_in_takes_its_own_hold_not_ten_reps(draft, clinician_a, library):
+    # reverse clamshell (3 × 10–12, hold 1 s) → windshield-wiper stretch (3 reps, hold 20–30 s)
+    _, swap = swapped(
+        library,
+        clinician_a,
+        draft,
+        "reverse-clamshell",
+        "windshield-wiper-stretch",
+        side="left",
+        has_own_frequency=True,
+        times_per_day=2,
+        note="Slowly.",
+    )
+    assert swap.values == {
+        "sets": 1,
+        "reps_min": 3,
+        "reps_max": None,
+        "to_fatigue": False,
+        "hold_min": 20,
+        "hold_max": 30,
+        "rest_seconds": 0,
+        "band": "",
+        "load_kg": None,
+    }
+    assert swap.message == (
+        "Kept left side only, twice a day, every day, the note; took 3 reps, hold 20–30 "
+        "seconds from Single-leg windshield-wiper stretch’s usual dose."
+    )
+
+
+def test_a_strength_exercise_after_a_stretch_takes_its_own_sets_and_reps(
+    draft, clinician_a, library
+):
+    _, swap = swapped(library, clinician_a, draft, "windshield-wiper-stretch", "reverse-clamshell")
+    assert (swap.values["sets"], swap.values["reps_min"], swap.values["hold_min"]) == (3, 10, 1)
+    assert swap.message == (
+        "Kept each side, once a day, every day; took 3 sets of 10–12 reps, hold 1 second "
+        "from Reverse clamshell’s usual dose."
+    )
+
+
+def test_a_band_is_kept_only_for_another_band_exercise(draft, clinician_a, library):
+    _, to_band = swapped(
+        library,
+        clinician_a,
+        draft,
+        "clamshell-loop-band",
+        "reverse-clamshell-mini-band",
+        band="red",
+    )
+    assert to_band.values == {}
+    assert to_band.message == (
+        "Kept 3 sets of 10–12 reps, each side, with a red band, once a day, every day."
+    )
+    _, to_body_weight = swapped(
+        library, clinician_a, draft, "clamshell-loop-band", "side-lying-leg-raise"
+    )
+    assert to_body_weight.values == {"band": "", "load_kg": None}
+    assert to_body_weight.message == (
+        "Kept 3 sets of 10–12 reps, each side, once a day, every day. Left out a red band, "
+        "which does not go with Side-lying leg raise."
+    )
+
+
+def test_without_keeping_the_dose_the_usual_dose_is_taken_and_said(draft, clinician_a, library):
+    item = item_of(draft, "reverse-clamshell")
+    body = htmx_post(
+        client_for(clinician_a.user),
+        "program_item_swap",
+        draft,
+        item,
+        swap=f"regression:{library['windshield-wiper-stretch'].pk}",
+    ).content.decode()
+    assert (
+        "Took Single-leg windshield-wiper stretch’s usual dose: 3 reps, each side, hold 20–30 "
+        "seconds."
+    ) in body
+    item.refresh_from_db()
+    assert item.dose_text == "3 reps, each side, hold 20–30 seconds"
+
+
+def test_a_kept_dose_swap_says_what_was_kept(draft, clinician_a, library):
+    item = item_of(draft, "reverse-clamshell")
+    client = client_for(clinician_a.user)
+    response = post(
+        client,
+        "program_item_swap",
+        draft,
+        item,
+        swap=f"regression:{library['windshield-wiper-stretch'].pk}",
+        keep_dose="on",
+    )
+    page = client.get(response.url).content.decode()
+    assert "Kept each side, once a day, every day; took 3 reps, hold 20–30 seconds" in page
+    item.refresh_from_db()
+    assert item.dose_text == "3 reps, each side, hold 20–30 seconds"
+
+
+# --- dates and the patient's list of changes ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value,year,words",
+    [
+        ("2026-11-07", 2026, "7 November"),
+        ("2027-01-03", 2026, "3 January 2027"),
+        ("2025-12-31", 2026, "31 December 2025"),
+        (None, 2026, "none"),
+    ],
+)
+def test_dates_read_as_people_write_them(value, year, words):
+    assert prescribing._snapshot_date(value, year) == words
+
+
+def test_date_changes_in_the_history_read_as_people_write_them(active, clinician_a):
+    year = active.clinic.today().year
+    was = prescribing._snapshot_date(active.start_date.isoformat(), year)
+    prescribing.update_program(
+        active,
+        {"start_date": date(year, 3, 1), "end_date": date(year + 1, 1, 5)},
+        revision=None,
+        by=clinician_a.user,
+    )
+    version = active.versions.order_by("number").last()
+    assert version.changes == [
+        f"Start date: {was} → 1 March",
+        f"End date: none → 5 January {year + 1}",
+    ]
+    assert version.patient_changes == [
+        "Start date of your program: 1 March.",
+        f"End date of your program: 5 January {year + 1}.",
+    ]
+    page = client_for(clinician_a.user).get(active.get_absolute_url()).content.decode()
+    assert f"Start date: {was} → 1 March" in page
+
+
+def test_stored_iso_dates_are_rewritten_once(active):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("programs.migrations.0006_readable_dates_in_versions")
+    version = active.versions.get()
+    year = version.created_at.year
+    version.changes = [
+        f"Start date: {year}-11-07 → {year + 1}-01-03",
+        "New note for Clamshell: see you 2026-11-07",
+    ]
+    version.patient_changes = [f"End date of your program: {year}-12-01."]
+    version.save()
+    migration.readable_dates(apps, None)
+    migration.readable_dates(apps, None)
+    version.refresh_from_db()
+    assert version.changes == [
+        f"Start date: 7 November → 3 January {year + 1}",
+        "New note for Clamshell: see you 2026-11-07",  # a note is left as written
+    ]
+    assert version.patient_changes == ["End date of your program: 1 December."]
+
+
+def banner(client):
+    body = client.get(reverse("portal_home")).content.decode()
+    if 'class="alert alert-warning changes"' not in body:
+        return None
+    start = body.index('class="alert alert-warning changes"')
+    return body[start : body.index("</ul>", start)]
+
+
+def test_the_patient_sees_one_merged_list_of_changes_since_they_last_looked(
+    active, clinician_a, patient_a, library
+):
+    patient = client_for(patient_a.user)
+    assert "New from your physio" in banner(patient)
+    patient.post(reverse("portal_changes_seen", args=[active.pk]))
+    assert banner(patient) is None
+
+    stretch = prescribing.add_item(
+        active, library["windshield-wiper-stretch"], revision=None, by=clinician_a.user
+    )
+    prescribing.remove_item(stretch, revision=None, by=clinician_a.user)
+    assert banner(patient) is None  # added and removed again: nothing to tell
+
+    item = item_of(active, "reverse-clamshell")
+    for sets in (2, 4):
+        prescribing.update_item(item, {"sets": sets}, revision=None, by=clinician_a.user)
+    shown = banner(patient)
+    assert shown.count("<h3") == 1 and "Your physio changed your program</h3>" in shown
+    assert shown.count("<li>") == 1
+    assert "Reverse clamshell is now 4 sets of 10–12 reps, each side, hold 1 second" in shown
+    assert "windshield" not in shown
+    patient.post(reverse("portal_changes_seen", args=[active.pk]))
+    assert banner(patient) is None
+
+
+def test_the_patient_reads_dates_in_words(active, clinician_a, patient_a):
+    patient = client_for(patient_a.user)
+    patient.post(reverse("portal_changes_seen", args=[active.pk]))
+    year = active.clinic.today().year
+    prescribing.update_program(
+        active, {"end_date": date(year + 1, 1, 5)}, revision=None, by=clinician_a.user
+    )
+    shown = banner(patient)
+    assert f"End date of your program: 5 January {year + 1}." in shown
+    assert f"{year + 1}-01-05" not in shown

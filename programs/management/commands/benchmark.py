@@ -140,7 +140,7 @@ class Command(BaseCommand):
                     session=session,
                     item=item,
                     item_ref=item.pk,
-                    exercise_name=item.exercise.name,
+                    exercise_name=item.display_name,
                     prescription="x",
                     done=True,
                     pain=(day % 7),
