@@ -60,8 +60,12 @@ def test_form_errors_are_shown_next_to_the_fields(page: Page, live_server, clini
     sign_in(page, live_server.url, "carl@northside.example", PASSWORD)
     page.goto(live_server.url + "/patients/new/")
     page.get_by_label("Email").fill("not-an-email")
+    page.get_by_label("Date of birth").fill("1899-12-31")
     page.get_by_role("button", name="Add patient").click()
     expect(page.get_by_text("Enter a valid email address.")).to_be_visible()
+    expect(
+        page.get_by_text("The date of birth cannot be before 1900. Check the year.")
+    ).to_be_visible()
     assert_accessible(page)
     assert not Patient.objects.exists()
 

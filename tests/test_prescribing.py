@@ -1052,3 +1052,28 @@ def test_the_patient_reads_dates_in_words(active, clinician_a, patient_a):
     shown = banner(patient)
     assert f"End date of your program: 5 January {year + 1}." in shown
     assert f"{year + 1}-01-05" not in shown
+
+
+def test_the_clinician_sets_a_stop_if_note_and_the_programs_own_threshold(active, clinician_a):
+    client = client_for(clinician_a.user)
+    active.refresh_from_db()
+    page = client.get(active.get_absolute_url()).content.decode()
+    assert "Stop if" in page and "Leave empty to use the clinic" in page
+    data = {
+        "program-title": "Hip program",
+        "program-start_date": active.start_date.isoformat(),
+        "program-times_per_day": 1,
+        "program-days_per_week": 7,
+        "program-stop_if": "Stop if pain goes above 5/10.",
+        "program-pain_threshold": 11,
+        "revision": active.revision,
+    }
+    bad = client.post(reverse("program_settings", args=[active.pk]), data)
+    assert set(bad.context["settings_form"].errors) == {"pain_threshold"}
+    active.refresh_from_db()
+    assert active.stop_if == "" and active.pain_threshold is None
+    client.post(
+        reverse("program_settings", args=[active.pk]), {**data, "program-pain_threshold": 5}
+    )
+    active.refresh_from_db()
+    assert (active.stop_if, active.pain_threshold) == ("Stop if pain goes above 5/10.", 5)
