@@ -31,6 +31,7 @@ from exercises.models import Exercise
 from programs.adherence import adherence
 from programs.charts import adherence_chart, pain_chart, pain_series, weekly_adherence
 from programs.models import Program, SessionEntry, SessionLog
+from programs.pain import threshold_for
 
 LOG_SHEET_DAYS = 14
 FONTS = FontConfiguration()  # one font configuration shared by every document
@@ -140,6 +141,7 @@ def _common(program: Program, portal_url: str) -> dict[str, object]:
         "portal_url": portal_url,
         "qr": qr_code(portal_url),
         "page_size": "letter" if clinic and clinic.paper_size == "letter" else "A4",
+        "pain_threshold": threshold_for(program),
     }
 
 

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Max, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -52,6 +52,7 @@ class ProgramToday:
     last_four_weeks: Adherence
     streak: int
     missed_days: list[date] = field(default_factory=list)
+    in_pain: SessionLog | None = None  # the latest session, when its pain reached the threshold
 
 
 def program_today(program: Program, today: date) -> ProgramToday:
@@ -62,8 +63,12 @@ def program_today(program: Program, today: date) -> ProgramToday:
     done = done_counts(program, max(first, today - timedelta(days=27)), today)
     recent_logs = {
         (log.date, log.slot): log
-        for log in program.sessions.filter(date__gte=today - timedelta(days=BACKDATE_DAYS))
+        for log in program.sessions.filter(
+            date__gte=today - timedelta(days=BACKDATE_DAYS)
+        ).annotate(worst_pain=Max("entries__pain"))
     }
+    latest = recent_logs[max(recent_logs)] if recent_logs else None
+    in_pain = latest if latest and is_high(latest.worst_pain, threshold_for(program)) else None
     slots = [
         (slot, recent_logs.get((today, slot))) for slot in range(1, sessions_per_day(items) + 1)
     ]
@@ -88,6 +93,7 @@ def program_today(program: Program, today: date) -> ProgramToday:
         ),
         streak=streak(program, today),
         missed_days=missed,
+        in_pain=in_pain,
     )
 
 

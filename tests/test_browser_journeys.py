@@ -281,6 +281,12 @@ def test_patient_logs_a_session_on_a_phone(phone_patient: Page):
     assert session.max_pain == 10 and session.note == "Sharp pain in my hip."
     assert all(entry.done for entry in session.entries.all())
 
+    page.get_by_role("link", name="Back to today").click()
+    expect(page.get_by_role("heading", name="You noted pain of 10 out of 10 today")).to_be_visible()
+    expect(page.get_by_text("Keep it up")).to_have_count(0)
+    assert_accessible(page)
+    no_sideways_scroll(page)
+
     page.get_by_role("button", name="Show menu").click()
     page.get_by_role("link", name="History").click()
     expect(page.get_by_text("Sharp pain in my hip.")).to_be_visible()

@@ -150,10 +150,26 @@ def test_the_clinic_is_named_once_at_the_top_of_each_page(seven, clinician_a):
     clinic.save()
     seven.refresh_from_db()
     for lines in lines_placed(handouts.handout(seven, PORTAL).pdf):
-        named = [y for _, y, text in lines if "Northside Physio" in text]
-        assert len(named) == 1  # the masthead on the first page, the running header after it
+        # The masthead on the first page, the running header after it; the pain advice on the
+        # first page names the clinic too, as whom to call.
+        named = [y for _, y, text in lines if "Northside Physio" in text and "call" not in text]
+        assert len(named) == 1
         assert named[0] > 700  # at the top
         assert any("Call us on 01234 567890" in text for _, _, text in lines)
+
+
+def test_the_handout_says_when_to_stop_and_whom_to_call(seven, clinician_a):
+    clinic = clinician_a.clinic
+    clinic.phone, clinic.emergency_number, clinic.pain_threshold = "01234 567890", "112", 5
+    clinic.save()
+    seven.stop_if = "Stop if the outer hip aches for more than a day."
+    seven.save()
+    seven.refresh_from_db()
+    text, _, _ = read(handouts.handout(seven, PORTAL).pdf)
+    flat = " ".join(text.split())
+    assert "When to stop: Stop if the outer hip aches for more than a day." in flat
+    assert "If your pain reaches 5 out of 10: Stop the exercise that hurts." in flat
+    assert "01234 567890" in flat and "call 112" in flat
 
 
 def test_us_letter_clinics_get_letter_pages(seven, clinician_a):

@@ -499,3 +499,26 @@ def test_editing_after_an_exercise_was_removed_keeps_its_logged_entry(
         "Reverse clamshell",
     ]
     assert session.entries.get(exercise_name="Clamshell").item is None  # the item is gone
+
+
+def test_today_leads_with_advice_after_a_painful_session_and_stops_praising(program, patient_a):
+    clinic = patient_a.clinic
+    clinic.phone = "020 7946 0000"
+    clinic.save()
+    client = client_for(patient_a.user)
+    item = first_item(program)
+    yesterday = patient_a.today() - timedelta(days=1)
+    for back in range(4, 1, -1):  # a streak of calm days
+        day = patient_a.today() - timedelta(days=back)
+        client.post(log_url(program, day), form_data(program, day))
+    client.post(
+        log_url(program, yesterday), form_data(program, yesterday, **{f"pain-{item.pk}": "8"})
+    )
+    page = client.get(reverse("portal_home")).content.decode()
+    assert "You noted pain of 8 out of 10 on" in page
+    assert "Stop the exercise that hurts" in page
+    assert 'href="tel:02079460000"' in page
+    assert "Keep it up" not in page and "Good going" not in page and "Great work" not in page
+    client.post(log_url(program), form_data(program, **{f"pain-{item.pk}": "1"}))
+    page = client.get(reverse("portal_home")).content.decode()
+    assert "You noted pain" not in page  # the latest session was calm again
