@@ -35,6 +35,7 @@ test: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 # Regenerate requirements.lock from pyproject.toml (needs network access to PyPI).
 lock: | $(BIN)/python

@@ -1,5 +1,7 @@
-"""Who may reach what. Every view finds tenant-scoped objects through these helpers, so the
-clinic boundary is written once per object type and never re-filtered by hand.
+"""Who may reach what: the sign-in decorators, and the helpers for the clinic's own objects
+(patients, staff). Every view finds tenant-scoped objects through such helpers, so the clinic
+boundary is written once per object type and never re-filtered by hand; the library's are in
+exercises/access.py, the programs' in programs/access.py.
 
 Anything outside a user's reach is a 404, never a 403 that would confirm it exists.
 """
@@ -11,13 +13,11 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from clinic.models import Clinic, Clinician, Patient
-from exercises.models import Exercise
-from programs.models import Program, ProgramItem, SessionLog
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
@@ -101,78 +101,6 @@ def patient_required(view: View) -> View:
     return wrapped  # type: ignore[return-value]
 
 
-def exercises_for(user: Any) -> QuerySet[Exercise]:
-    """Exercises a clinician may see: the global library and their clinic's own exercises."""
-    clinician = clinician_for(user)
-    if clinician is None:
-        return Exercise.objects.none()
-    return Exercise.objects.visible_to_clinic(clinician.clinic)
-
-
-def exercise_for(user: Any, pk: int, *, editable: bool = False) -> Exercise:
-    """One exercise the user may see, or 404. With editable=True, only the clinic's own
-    exercises qualify: the global library is edited in the physio admin."""
-    exercises = exercises_for(user)
-    if editable:
-        exercises = exercises.filter(clinic__isnull=False)
-    return get_object_or_404(exercises, pk=pk)
-
-
-def programs_for(user: Any) -> QuerySet[Program]:
-    """Programs and templates a clinician may open: their clinic's patient programs and clinic
-    templates, their own personal templates, and the library's templates."""
-    clinician = clinician_for(user)
-    if clinician is None:
-        return Program.objects.none()
-    scope = Program.Scope
-    return Program.objects.filter(
-        Q(scope__in=[scope.PATIENT, scope.CLINIC], clinic_id=clinician.clinic_id)
-        | Q(scope=scope.PERSONAL, owner=clinician)
-        | Q(scope=scope.LIBRARY)
-    )
-
-
-def program_for(user: Any, pk: int) -> Program:
-    """One program or template the clinician may open, or 404."""
-    return get_object_or_404(
-        programs_for(user).select_related("patient__clinic", "clinic", "owner"), pk=pk
-    )
-
-
-def item_for(program: Program, pk: int) -> ProgramItem:
-    """An item of that program, or 404 (an item id from another program is refused)."""
-    return get_object_or_404(program.items.select_related("exercise"), pk=pk)
-
-
-def portal_programs_for(user: Any) -> QuerySet[Program]:
-    """The programs a patient sees in the portal: their own, once their physio has activated
-    them."""
-    patient = patient_profile_for(user)
-    if patient is None:
-        return Program.objects.none()
-    return Program.objects.filter(patient=patient, scope=Program.Scope.PATIENT).exclude(
-        status=Program.Status.DRAFT
-    )
-
-
-def portal_program_for(user: Any, pk: int) -> Program:
-    """One of the patient's own active programs, or 404."""
-    return get_object_or_404(
-        portal_programs_for(user).filter(status=Program.Status.ACTIVE).select_related("clinic"),
-        pk=pk,
-    )
-
-
-def portal_session_for(user: Any, pk: int) -> SessionLog:
-    """One of the patient's own logged sessions, or 404."""
-    return get_object_or_404(
-        SessionLog.objects.filter(program__in=portal_programs_for(user)).select_related(
-            "program__clinic"
-        ),
-        pk=pk,
-    )
-
-
 def clinic_admin_required(view: View) -> View:
     """Like clinician_required, for clinic admins only; other clinicians get a 404."""
 
@@ -190,8 +118,3 @@ def staff_member_for(user: Any, pk: int) -> Clinician:
     """A clinician of the admin's own clinic, or 404."""
     clinic = clinic_for(user)
     return get_object_or_404(Clinician.objects.filter(clinic=clinic).select_related("user"), pk=pk)
-
-
-def patient_session_for(patient: Patient, pk: int) -> SessionLog:
-    """A session logged by that patient, or 404."""
-    return get_object_or_404(SessionLog.objects.filter(program__patient=patient), pk=pk)

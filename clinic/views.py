@@ -21,11 +21,9 @@ from clinic.invitations import (
     InvitationError,
     accept_invitation,
     find_invitation,
-    invitation_blocker,
     send_invitation,
 )
 from clinic.models import Invitation, Patient
-from programs.dashboard import patient_record
 
 PATIENTS_PER_PAGE = 25
 
@@ -83,24 +81,6 @@ def patient_create(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"{patient.full_name} was added.")
         return redirect(patient)
     return render(request, "clinic/patient_form.html", {"form": form})
-
-
-@require_safe
-@clinician_required
-def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = patient_for(request.user, pk)
-    invitation = patient.invitations.first()
-    return render(
-        request,
-        "clinic/patient_detail.html",
-        {
-            "patient": patient,
-            "programs": list(patient.programs.order_by("status", "-created_at")),
-            **patient_record(patient),
-            "invitation": invitation,
-            "invitation_blocker": invitation_blocker(patient),
-        },
-    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -6,7 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from clinic.access import clinician_required, exercise_for, exercises_for
+from clinic.access import clinician_required
+from exercises.access import exercise_for, exercises_for
 from exercises.forms import ExerciseForm, LibrarySearchForm
 from exercises.ladder import ladder_for
 

@@ -1,6 +1,6 @@
 """Server-rendered SVG charts: adherence per week and pain over time.
 
-Each chart is an SVG (from templates/charts/, so every label is escaped) with a title, a
+Each chart is an SVG (from templates/programs/charts/, so every label is escaped) with a title, a
 description, and a sentence that says the same in words; the handouts reuse them as they are.
 
 The SVG has a viewBox and no size of its own: it is as wide as its container (CSS width: 100%),
@@ -203,7 +203,7 @@ def adherence_chart(
     ]
     label_y = baseline + AXIS_GAP
     svg = render_to_string(
-        "charts/bars.svg",
+        "programs/charts/bars.svg",
         {
             "title": title,
             "summary": summary,
@@ -318,7 +318,7 @@ def pain_chart(series: dict[str, list[tuple[date, int]]], title: str = "Pain ove
     if not days:
         summary = f"{title}: no pain scores logged yet."
         svg = render_to_string(
-            "charts/lines.svg",
+            "programs/charts/lines.svg",
             {
                 "title": title,
                 "summary": summary,
@@ -381,7 +381,7 @@ def pain_chart(series: dict[str, list[tuple[date, int]]], title: str = "Pain ove
         summary = f"{title}: {overall[0][1]}/10 overall on {first:%d %b}, the only day logged."
     grid = [{"y": y(v), "label_y": round(y(v) + 4.5, 1), "value": v} for v in (0, 5, 10)]
     svg = render_to_string(
-        "charts/lines.svg",
+        "programs/charts/lines.svg",
         {
             "title": title,
             "summary": summary,

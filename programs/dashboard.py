@@ -14,9 +14,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from clinic.access import clinician_required, patient_for, patient_session_for, patients_for
+from clinic.access import clinician_required, patient_for, patients_for
+from clinic.invitations import invitation_blocker
 from clinic.models import Patient
 from exercises.ladder import ladders_for
+from programs.access import patient_session_for
 from programs.adherence import adherence
 from programs.charts import adherence_chart, pain_chart, pain_series, weekly_adherence
 from programs.insights import PatientSummary, caseload, recent_entries, suggest, summarize
@@ -146,6 +148,24 @@ def note_read(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
         session.save(update_fields=["note_read_at", "note_read_by", "updated_at"])
         messages.success(request, f"Note marked read; {patient.first_name} will see that.")
     return redirect(patient)
+
+
+@require_safe
+@clinician_required
+def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The patient's page: their details and portal access, and their clinical record."""
+    patient = patient_for(request.user, pk)
+    return render(
+        request,
+        "programs/patient_detail.html",
+        {
+            "patient": patient,
+            "programs": list(patient.programs.order_by("status", "-created_at")),
+            **patient_record(patient),
+            "invitation": patient.invitations.first(),
+            "invitation_blocker": invitation_blocker(patient),
+        },
+    )
 
 
 def patient_record(patient: Patient) -> dict[str, Any]:

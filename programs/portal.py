@@ -14,12 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from clinic.access import (
-    patient_required,
-    portal_program_for,
-    portal_programs_for,
-    portal_session_for,
-)
+from clinic.access import patient_required
+from programs.access import portal_program_for, portal_programs_for, portal_session_for
 from programs.adherence import Adherence, adherence, done_counts, program_window, week_start
 from programs.forms import ReminderSettingsForm, SessionLogForm
 from programs.models import Program, ProgramItem, SessionLog
@@ -149,7 +145,7 @@ def portal_home(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "portal/today.html",
+        "programs/portal/today.html",
         {
             "patient": request.patient,
             "cards": cards,
@@ -202,7 +198,9 @@ def session_log(request: HttpRequest, pk: int) -> HttpResponse:
         if not 1 <= slot <= sessions_per_day(items):
             raise LogError("That session does not exist on that day.")
     except LogError as error:
-        return render(request, "portal/log_refused.html", {"message": str(error)}, status=400)
+        return render(
+            request, "programs/portal/log_refused.html", {"message": str(error)}, status=400
+        )
     items = [item for item in items if item.effective_frequency.times_per_day >= slot]
 
     existing = program.sessions.filter(date=day, slot=slot).prefetch_related("entries").first()
@@ -242,7 +240,7 @@ def session_log(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("portal_session_done", log.pk)
     return render(
         request,
-        "portal/log.html",
+        "programs/portal/log.html",
         {
             "form": form,
             "program": program,
@@ -271,7 +269,7 @@ def session_done(request: HttpRequest, pk: int) -> HttpResponse:
     high_pain = is_high(log.max_pain, threshold_for(log.program))
     return render(
         request,
-        "portal/done.html",
+        "programs/portal/done.html",
         {
             "log": log,
             "week": week,
@@ -296,7 +294,7 @@ def history(request: HttpRequest) -> HttpResponse:
     for log in page.object_list:
         log.week = week_start(log.date)
         log.high_pain = is_high(log.max_pain, threshold_for(log.program))
-    return render(request, "portal/history.html", {"page": page})
+    return render(request, "programs/portal/history.html", {"page": page})
 
 
 @require_http_methods(["GET", "POST"])
@@ -307,7 +305,7 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, "Your reminder settings were saved.")
         return redirect(reverse("portal_settings"))
-    return render(request, "portal/settings.html", {"form": form})
+    return render(request, "programs/portal/settings.html", {"form": form})
 
 
 def own_program(request: HttpRequest, pk: int) -> Program:

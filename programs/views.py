@@ -15,18 +15,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from clinic.access import (
-    clinician_required,
-    exercises_for,
-    item_for,
-    patient_for,
-    patients_for,
-    program_for,
-    programs_for,
-)
+from clinic.access import clinician_required, patient_for, patients_for
 from clinic.models import Patient
+from exercises.access import exercises_for
 from exercises.ladder import Ladder, ladders_for
 from programs import handouts, prescribing
+from programs.access import item_for, program_for, programs_for
 from programs.forms import (
     CopyForm,
     DischargeForm,

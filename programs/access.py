@@ -1,0 +1,73 @@
+"""Who may reach which programs, items and logged sessions. Anything outside a user's reach is
+a 404, never a 403 that would confirm it exists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from clinic.access import clinician_for, patient_profile_for
+from clinic.models import Patient
+from programs.models import Program, ProgramItem, SessionLog
+
+
+def programs_for(user: Any) -> QuerySet[Program]:
+    """Programs and templates a clinician may open: their clinic's patient programs and clinic
+    templates, their own personal templates, and the library's templates."""
+    clinician = clinician_for(user)
+    if clinician is None:
+        return Program.objects.none()
+    scope = Program.Scope
+    return Program.objects.filter(
+        Q(scope__in=[scope.PATIENT, scope.CLINIC], clinic_id=clinician.clinic_id)
+        | Q(scope=scope.PERSONAL, owner=clinician)
+        | Q(scope=scope.LIBRARY)
+    )
+
+
+def program_for(user: Any, pk: int) -> Program:
+    """One program or template the clinician may open, or 404."""
+    return get_object_or_404(
+        programs_for(user).select_related("patient__clinic", "clinic", "owner"), pk=pk
+    )
+
+
+def item_for(program: Program, pk: int) -> ProgramItem:
+    """An item of that program, or 404 (an item id from another program is refused)."""
+    return get_object_or_404(program.items.select_related("exercise"), pk=pk)
+
+
+def portal_programs_for(user: Any) -> QuerySet[Program]:
+    """The programs a patient sees in the portal: their own, once their physio has activated
+    them."""
+    patient = patient_profile_for(user)
+    if patient is None:
+        return Program.objects.none()
+    return Program.objects.filter(patient=patient, scope=Program.Scope.PATIENT).exclude(
+        status=Program.Status.DRAFT
+    )
+
+
+def portal_program_for(user: Any, pk: int) -> Program:
+    """One of the patient's own active programs, or 404."""
+    return get_object_or_404(
+        portal_programs_for(user).filter(status=Program.Status.ACTIVE).select_related("clinic"),
+        pk=pk,
+    )
+
+
+def portal_session_for(user: Any, pk: int) -> SessionLog:
+    """One of the patient's own logged sessions, or 404."""
+    return get_object_or_404(
+        SessionLog.objects.filter(program__in=portal_programs_for(user)).select_related(
+            "program__clinic"
+        ),
+        pk=pk,
+    )
+
+
+def patient_session_for(patient: Patient, pk: int) -> SessionLog:
+    """A session logged by that patient, or 404."""
+    return get_object_or_404(SessionLog.objects.filter(program__patient=patient), pk=pk)
