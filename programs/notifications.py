@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from clinic.models import Patient
 from programs.models import Program, ProgramVersion
 from programs.prescribing import changes_since
-from programs.sessions import is_due
+from programs.sessions import items_due
 
 QUIET_MINUTES = 10  # wait this long after a clinician's last change, then send one email
 
@@ -75,7 +75,7 @@ def _due_and_not_logged(program: Program, today: date) -> bool:
         return False
     if program.end_date and program.end_date < today:
         return False
-    if not any(is_due(item, today) for item in program.items.all()):
+    if not items_due(program.items.all(), today):
         return False
     return not any(session.date == today for session in program.sessions.all())
 

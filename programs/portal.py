@@ -27,9 +27,11 @@ from programs.sessions import (
     StaleLog,
     check_log_day,
     entry_initial,
-    is_due,
+    items_due,
     log_session,
+    missed_days,
     sessions_per_day,
+    streak,
 )
 from programs.views import send_discharge_summary, send_handout
 
@@ -52,7 +54,7 @@ class ProgramToday:
 
 
 def program_today(program: Program, today: date) -> ProgramToday:
-    items = [item for item in program.items.all() if is_due(item, today)]
+    items = items_due(program.items.all(), today)
     versions = list(program.versions.order_by("number"))
     window = program_window(program, today)
     first = window[0] if window else today
@@ -68,16 +70,7 @@ def program_today(program: Program, today: date) -> ProgramToday:
     slots = [
         (slot, recent_logs.get((today, slot))) for slot in range(1, sessions_per_day(items) + 1)
     ]
-    logged_days = {day for day, _ in recent_logs}
-    earlier_days = [today - timedelta(days=back) for back in range(1, BACKDATE_DAYS + 1)]
-    missed = [
-        day
-        for day in earlier_days
-        if window
-        and window[0] <= day <= window[1]
-        and day not in logged_days
-        and any(is_due(item, day) for item in program.items.all())
-    ]
+    missed = missed_days(program, {day for day, _ in recent_logs}, today)
     return ProgramToday(
         program=program,
         items=items,
@@ -91,33 +84,6 @@ def program_today(program: Program, today: date) -> ProgramToday:
         missed_days=missed,
         in_pain=in_pain,
     )
-
-
-def streak(program: Program, today: date) -> int:
-    """Days in a row, up to today (or yesterday, if today is not logged yet), with at least one
-    exercise done. Days on which nothing is scheduled neither count nor break it."""
-    done_days = set(
-        program.sessions.filter(entries__done=True)
-        .order_by()
-        .values_list("date", flat=True)
-        .distinct()
-    )
-    window = program_window(program, today)
-    if not window:
-        return 0
-    items = list(program.items.all())
-    count, day = 0, today
-    if day not in done_days:
-        day -= timedelta(days=1)
-    while day >= window[0]:
-        if not any(is_due(item, day) for item in items):
-            day -= timedelta(days=1)
-            continue
-        if day not in done_days:
-            break
-        count += 1
-        day -= timedelta(days=1)
-    return count
 
 
 def active_programs(request: HttpRequest) -> list[Program]:
@@ -188,11 +154,7 @@ def session_log(request: HttpRequest, pk: int) -> HttpResponse:
         if day is None:
             raise LogError("That date is not valid.")
         check_log_day(program, day, today)
-        items = [
-            item
-            for item in program.items.select_related("exercise", "program")
-            if is_due(item, day)
-        ]
+        items = items_due(program.items.select_related("exercise", "program"), day)
         if not items:
             raise LogError("Nothing is scheduled on that day: it's a rest day.")
         if not 1 <= slot <= sessions_per_day(items):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -25,12 +26,56 @@ def is_due(item: ProgramItem, day: date) -> bool:
     return not named or day.weekday() in named
 
 
-def items_due(program: Program, day: date) -> list[ProgramItem]:
-    return [item for item in program.items.all() if is_due(item, day)]
+def items_due(items: Iterable[ProgramItem], day: date) -> list[ProgramItem]:
+    """The items scheduled on that day: the one place that says so (Today, the log form,
+    streaks, missed days and reminders all ask here)."""
+    return [item for item in items if is_due(item, day)]
 
 
 def sessions_per_day(items: list[ProgramItem]) -> int:
     return max((item.effective_frequency.times_per_day for item in items), default=0)
+
+
+def streak(program: Program, today: date) -> int:
+    """Days in a row, up to today (or yesterday, if today is not logged yet), with at least one
+    exercise done. Days on which nothing is scheduled neither count nor break it."""
+    done_days = set(
+        program.sessions.filter(entries__done=True)
+        .order_by()
+        .values_list("date", flat=True)
+        .distinct()
+    )
+    window = program_window(program, today)
+    if not window:
+        return 0
+    items = list(program.items.all())
+    count, day = 0, today
+    if day not in done_days:
+        day -= timedelta(days=1)
+    while day >= window[0]:
+        if not items_due(items, day):
+            day -= timedelta(days=1)
+            continue
+        if day not in done_days:
+            break
+        count += 1
+        day -= timedelta(days=1)
+    return count
+
+
+def missed_days(program: Program, logged: set[date], today: date) -> list[date]:
+    """The earlier days, newest first, that may still be logged (the last BACKDATE_DAYS days of
+    the program with exercises due), other than those in `logged`."""
+    window = program_window(program, today)
+    if window is None:
+        return []
+    items = list(program.items.all())
+    earlier = [today - timedelta(days=back) for back in range(1, BACKDATE_DAYS + 1)]
+    return [
+        day
+        for day in earlier
+        if window[0] <= day <= window[1] and day not in logged and items_due(items, day)
+    ]
 
 
 def check_log_day(program: Program, day: date, today: date) -> None:

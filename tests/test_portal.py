@@ -522,3 +522,17 @@ def test_today_leads_with_advice_after_a_painful_session_and_stops_praising(prog
     client.post(log_url(program), form_data(program, **{f"pain-{item.pk}": "1"}))
     page = client.get(reverse("portal_home")).content.decode()
     assert "You noted pain" not in page  # the latest session was calm again
+
+
+def test_streak_and_missed_days_worked_by_hand(program, patient_a):
+    from programs.sessions import missed_days, streak
+
+    today = patient_a.today()
+    client = client_for(patient_a.user)
+    for back in (1, 2, 4):  # yesterday, the day before, and 4 days ago
+        day = today - timedelta(days=back)
+        client.post(log_url(program, day), form_data(program, day))
+    assert streak(program, today) == 2  # today not logged yet: counts back from yesterday
+    logged = set(SessionLog.objects.values_list("date", flat=True))
+    missed = missed_days(program, logged, today)
+    assert missed == [today - timedelta(days=back) for back in (3, 5, 6, 7)]
