@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from clinic.access import patient_required
 from programs.access import portal_program_for, portal_programs_for, portal_session_for
 from programs.adherence import Adherence, adherence, done_counts, program_window, week_start
+from programs.documents import send_discharge_summary, send_handout
 from programs.forms import ReminderSettingsForm, SessionLogForm
 from programs.models import Program, ProgramItem, SessionLog
 from programs.pain import is_high, threshold_for
@@ -33,7 +34,6 @@ from programs.sessions import (
     sessions_per_day,
     streak,
 )
-from programs.views import send_discharge_summary, send_handout
 
 SESSIONS_PER_PAGE = 20
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from programs import views
+from programs import documents, views
 
 urlpatterns = [
     path("<int:pk>/", views.program_builder, name="program_builder"),
@@ -17,15 +17,15 @@ urlpatterns = [
     path("<int:pk>/delete/", views.program_delete, name="program_delete"),
     path("<int:pk>/copy/", views.program_copy, name="program_copy"),
     path("<int:pk>/save-template/", views.program_save_template, name="program_save_template"),
-    path("<int:pk>/handout.pdf", views.program_handout, name="program_handout"),
+    path("<int:pk>/handout.pdf", documents.program_handout, name="program_handout"),
     path(
         "<int:pk>/discharge-summary.pdf",
-        views.program_discharge_summary,
+        documents.program_discharge_summary,
         name="program_discharge_summary",
     ),
     path(
         "<int:pk>/discharge-summary/regenerate/",
-        views.program_regenerate_summary,
+        documents.program_regenerate_summary,
         name="program_regenerate_summary",
     ),
 ]
