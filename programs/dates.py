@@ -7,8 +7,9 @@ from datetime import date
 from django.utils import dateformat
 
 
-def readable_date(day: date, today: date | None = None) -> str:
-    """ "7 November"; with the year ("7 November 2025") when it is not the year of `today`."""
-    if today is not None and day.year != today.year:
+def readable_date(day: date, year: int | None = None) -> str:
+    """ "7 November"; with the year ("7 November 2025") when it is not `year`, the current
+    year of whoever reads it."""
+    if year is not None and day.year != year:
         return dateformat.format(day, "j F Y")
     return dateformat.format(day, "j F")

@@ -213,7 +213,7 @@ def alerts_for(summary: PatientSummary, today: date) -> list[Alert]:
             Alert(
                 AlertKind.HIGH_PAIN,
                 f"s{high.session_id}",
-                f"Pain {high.pain}/10 in the session of {readable_date(high.day)}.",
+                f"Pain {high.pain}/10 in the session of {readable_date(high.day, today.year)}.",
             )
         )
     trend = summary.trend
@@ -222,7 +222,8 @@ def alerts_for(summary: PatientSummary, today: date) -> list[Alert]:
             Alert(
                 AlertKind.PAIN_RISING,
                 f"s{trend.session.session_id}",
-                f"Pain {trend.session.pain}/10 on {readable_date(trend.session.day)} against "
+                f"Pain {trend.session.pain}/10 on "
+                f"{readable_date(trend.session.day, today.year)} against "
                 f"{trend.baseline:.1f} on average in the two weeks before.",
             )
         )
@@ -237,7 +238,8 @@ def alerts_for(summary: PatientSummary, today: date) -> list[Alert]:
                 Alert(
                     AlertKind.SILENT,
                     f"since-{since.isoformat()}",
-                    f"No session for {quiet_days} days since {what} ({readable_date(since)}).",
+                    f"No session for {quiet_days} days since {what} "
+                    f"({readable_date(since, today.year)}).",
                 )
             )
         percent = summary.adherence_28.percent

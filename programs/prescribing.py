@@ -500,7 +500,7 @@ def _snapshot_date(value: str | None, year: int) -> str:
     when it is not `year`; no date reads "none"."""
     if not value:
         return "none"
-    return readable_date(date.fromisoformat(value), today=date(year, 1, 1))
+    return readable_date(date.fromisoformat(value), year)
 
 
 def describe_changes(
