@@ -10,16 +10,41 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, cast
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django_htmx.middleware import HtmxDetails
 
-from clinic.models import Clinic, Clinician, Patient
+from clinic.models import Clinic, Clinician, Patient, User
 
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+P = ParamSpec("P")
+
+
+class HtmxRequest(HttpRequest):
+    """A request as the app's views see it: django-htmx's middleware adds `htmx`."""
+
+    htmx: HtmxDetails
+
+
+class SignedInRequest(HtmxRequest):
+    """A request behind clinician_required or patient_required: the user has signed in."""
+
+    user: User
+
+
+class ClinicianRequest(SignedInRequest):
+    """A request that passed clinician_required: `clinician` is the user's active record."""
+
+    clinician: Clinician
+
+
+class PatientRequest(SignedInRequest):
+    """A request that passed patient_required: `patient` is the user's own record."""
+
+    patient: Patient
 
 
 def clinician_for(user: Any) -> Clinician | None:
@@ -70,48 +95,58 @@ def patient_for(user: Any, pk: int) -> Patient:
     )
 
 
-def clinician_required(view: View) -> View:
+def clinician_required(
+    view: Callable[Concatenate[ClinicianRequest, P], HttpResponse],
+) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
     """Signed-out visitors go to the sign-in page; signed-in users who are not an active
-    clinician get a 404, as if the page did not exist."""
+    clinician get a 404, as if the page did not exist. The view gets a ClinicianRequest."""
 
     @wraps(view)
     @login_required
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
         clinician = clinician_for(request.user)
         if clinician is None:
             raise Http404
-        request.clinician = clinician  # type: ignore[attr-defined]
-        return view(request, *args, **kwargs)
+        # An active clinician's user has signed in, so the request is now a ClinicianRequest.
+        clinician_request = cast(ClinicianRequest, request)
+        clinician_request.clinician = clinician
+        return view(clinician_request, *args, **kwargs)
 
-    return wrapped  # type: ignore[return-value]
+    return wrapped
 
 
-def patient_required(view: View) -> View:
-    """The patient-portal counterpart of clinician_required."""
+def patient_required(
+    view: Callable[Concatenate[PatientRequest, P], HttpResponse],
+) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+    """The patient-portal counterpart of clinician_required. The view gets a PatientRequest."""
 
     @wraps(view)
     @login_required
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
         patient = patient_profile_for(request.user)
         if patient is None:
             raise Http404
-        request.patient = patient  # type: ignore[attr-defined]
-        return view(request, *args, **kwargs)
+        # A patient with portal access has signed in, so the request is now a PatientRequest.
+        patient_request = cast(PatientRequest, request)
+        patient_request.patient = patient
+        return view(patient_request, *args, **kwargs)
 
-    return wrapped  # type: ignore[return-value]
+    return wrapped
 
 
-def clinic_admin_required(view: View) -> View:
+def clinic_admin_required(
+    view: Callable[Concatenate[ClinicianRequest, P], HttpResponse],
+) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
     """Like clinician_required, for clinic admins only; other clinicians get a 404."""
 
     @wraps(view)
     @clinician_required
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.clinician.is_admin:  # type: ignore[attr-defined]
+    def wrapped(request: ClinicianRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        if not request.clinician.is_admin:
             raise Http404
         return view(request, *args, **kwargs)
 
-    return wrapped  # type: ignore[return-value]
+    return wrapped
 
 
 def staff_member_for(user: Any, pk: int) -> Clinician:

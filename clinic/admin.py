@@ -1,3 +1,8 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models
@@ -6,7 +11,9 @@ from django.http import HttpRequest
 from clinic.models import Clinic, Clinician, Invitation, LoginFailure, Patient, User
 
 # Links typed without a scheme are taken as https (Django 6's default), in every admin form.
-HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+HTTPS_URL_FIELDS: Mapping[type[models.Field[Any, Any]], Mapping[str, Any]] = {
+    models.URLField: {"assume_scheme": "https"}
+}
 
 
 @admin.register(User)

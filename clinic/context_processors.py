@@ -3,6 +3,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from clinic.access import clinician_for, patient_profile_for
+from clinic.models import Patient
 
 NAV_SECTIONS = {
     "dashboard": "dashboard",
@@ -28,8 +29,9 @@ def roles(request: HttpRequest) -> dict[str, Any]:
         section = PORTAL_SECTIONS.get(name, "today")
     else:
         section = NAV_SECTIONS.get(name.split("_")[0], "")
-    if getattr(request, "patient", None) is not None:  # set by patient_required
-        return {"current_clinician": None, "current_patient": request.patient, "nav": section}
+    patient: Patient | None = getattr(request, "patient", None)  # set by patient_required
+    if patient is not None:
+        return {"current_clinician": None, "current_patient": patient, "nav": section}
     clinician = clinician_for(user)
     return {
         "current_clinician": clinician,

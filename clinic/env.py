@@ -87,7 +87,9 @@ def env_timezone(name: str, default: str, env: Mapping[str, str] | None = None) 
     return value
 
 
-def env_database(name: str, default: str, env: Mapping[str, str] | None = None) -> dict[str, Any]:
+def env_database(
+    name: str, default: str, env: Mapping[str, str] | None = None
+) -> dj_database_url.DBConfig:
     value = env_str(name, default, env)
     scheme = urlsplit(value).scheme
     expected = "a URL such as sqlite:///path/db.sqlite3 or postgres://user@host:5432/name"

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import validate_password
 from django.utils import timezone
@@ -19,29 +21,47 @@ from clinic.models import (
     earliest_date_of_birth,
     normalize_email,
 )
+from clinic.network import client_address
+
+logger = logging.getLogger(__name__)
 
 
-class EmailAuthenticationForm(AuthenticationForm):
-    """Sign in by email. Matching is case-insensitive (see UserManager.get_by_natural_key).
+def one_line(value: str, what: str) -> str:
+    """`value` if it holds no line break. Names and addresses go into email headers (From,
+    Reply-To), where a line break could add a header of its own."""
+    if any(mark in value for mark in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"):
+        raise forms.ValidationError(
+            f"{what} must be on one line. Remove the line break.", code="line_break"
+        )
+    return value
 
-    Throttled: after 5 failures for an email, or 30 from one address, within 15 minutes,
-    sign-in is refused until the window has passed. A success clears the email's failures."""
 
-    username = forms.EmailField(
-        label="Email address",
-        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
-    )
+class SignInThrottle(AuthenticationForm):
+    """Throttling for every sign-in door (the app's and the physio admin's).
+
+    After 5 failures for one account from one address, or 30 from one address whatever the
+    account, within 15 minutes, that address's sign-in is refused until the window has passed.
+    Locking by account and address together means a flood of failures from one address never
+    locks the account's owner out from their own. A success clears that pair's failures."""
+
     WINDOW = timedelta(minutes=15)
-    PER_EMAIL, PER_ADDRESS = 5, 30
+    PER_ACCOUNT_AND_ADDRESS, PER_ADDRESS = 5, 30
 
     def clean(self) -> dict[str, Any]:
         email = normalize_email(self.cleaned_data.get("username") or "")
-        address = self.request.META.get("REMOTE_ADDR") if self.request else None
-        since = timezone.now() - self.WINDOW
-        recent = LoginFailure.objects.filter(at__gte=since)
-        if recent.filter(email=email).count() >= self.PER_EMAIL or (
-            address and recent.filter(ip=address).count() >= self.PER_ADDRESS
-        ):
+        address = client_address(self.request) if self.request else None
+        recent = LoginFailure.objects.filter(at__gte=timezone.now() - self.WINDOW, ip=address)
+        if recent.filter(email=email).count() >= self.PER_ACCOUNT_AND_ADDRESS:
+            limit = "one account from one address"
+        elif address and recent.count() >= self.PER_ADDRESS:
+            limit = "one address"
+        else:
+            limit = None
+        if limit:
+            # Never the email tried: that someone has an account here can be health data.
+            logger.warning(
+                "Sign-in throttled: too many failures for %s (client %s).", limit, address
+            )
             raise forms.ValidationError(
                 "Too many failed sign-in attempts. Please wait 15 minutes, or reset your password.",
                 code="throttled",
@@ -52,8 +72,21 @@ class EmailAuthenticationForm(AuthenticationForm):
             LoginFailure.objects.filter(at__lt=timezone.now() - timedelta(days=1)).delete()
             LoginFailure.objects.create(email=email[:254], ip=address)
             raise
-        LoginFailure.objects.filter(email=email).delete()
+        LoginFailure.objects.filter(email=email, ip=address).delete()
         return cleaned
+
+
+class EmailAuthenticationForm(SignInThrottle):
+    """Sign in by email. Matching is case-insensitive (see UserManager.get_by_natural_key)."""
+
+    username = forms.EmailField(
+        label="Email address",
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+
+class AdminSignInForm(SignInThrottle, AdminAuthenticationForm):
+    """The physio admin's sign-in, throttled like every other door."""
 
 
 class DateInput(forms.DateInput):
@@ -80,11 +113,11 @@ class PatientForm(forms.ModelForm):
         self.instance.clinic = clinician.clinic
         if not self.instance.pk:
             self.initial.setdefault("primary_clinician", clinician.pk)
-        field = self.fields["primary_clinician"]
-        field.queryset = Clinician.objects.filter(  # type: ignore[attr-defined]
+        field = cast("forms.ModelChoiceField[Clinician]", self.fields["primary_clinician"])
+        field.queryset = Clinician.objects.filter(
             clinic=clinician.clinic, is_active=True
         ).select_related("user")
-        field.empty_label = None  # type: ignore[attr-defined]
+        field.empty_label = None
         self.today = clinician.clinic.today()
         self.fields["date_of_birth"].widget.attrs.update(
             min=earliest_date_of_birth(self.today).isoformat(), max=self.today.isoformat()
@@ -92,10 +125,10 @@ class PatientForm(forms.ModelForm):
         self.fields["email"].widget.attrs["autocomplete"] = "off"
 
     def clean_first_name(self) -> str:
-        return self.cleaned_data["first_name"].strip()
+        return one_line(self.cleaned_data["first_name"], "The first name").strip()
 
     def clean_last_name(self) -> str:
-        return self.cleaned_data["last_name"].strip()
+        return one_line(self.cleaned_data["last_name"], "The last name").strip()
 
     def clean_date_of_birth(self) -> Any:
         born = self.cleaned_data.get("date_of_birth")
@@ -116,10 +149,46 @@ class PatientForm(forms.ModelForm):
         return email
 
 
+def search_text(value: str) -> str:
+    """Typed search text made safe to query with: a null character can match no stored text,
+    and PostgreSQL refuses one in a query, so it is dropped rather than failing the search."""
+    return value.replace("\x00", "").strip()
+
+
+class SearchField(forms.CharField):
+    """A search box: null characters are dropped (see `search_text`), never an error."""
+
+    def to_python(self, value: Any) -> str:
+        return search_text(super().to_python(value) or "")
+
+
+ROW_ID_LIMIT = 2**63  # a database integer column holds ids in -2**63 .. 2**63 - 1
+
+
+class RowsField(forms.ModelMultipleChoiceField):
+    """A choice of several rows by id that refuses an id no integer column can hold. The stock
+    field passes such a number to an `IN (...)` query, where SQLite overflows (a server error)
+    instead of finding nothing."""
+
+    def clean(self, value: Any) -> Any:
+        for key in value if isinstance(value, list | tuple) else ():
+            try:
+                too_big = abs(int(str(key))) >= ROW_ID_LIMIT
+            except ValueError:
+                continue  # not a number at all: the stock field names it as an invalid choice
+            if too_big:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": key},
+                )
+        return super().clean(value)
+
+
 class PatientSearchForm(forms.Form):
     STATUS_CHOICES = [("", "All statuses"), *Patient.Status.choices]
 
-    q = forms.CharField(label="Search by name or email", required=False, max_length=100)
+    q = SearchField(label="Search by name or email", required=False, max_length=100)
     status = forms.ChoiceField(label="Status", choices=STATUS_CHOICES, required=False)
 
 
@@ -160,11 +229,13 @@ class InviteClinicianForm(forms.Form):
     email = forms.EmailField(label="Email address")
     role = forms.ChoiceField(choices=Clinician.Role.choices, initial=Clinician.Role.CLINICIAN)
 
+    def clean_full_name(self) -> str:
+        return one_line(self.cleaned_data["full_name"], "The name")
+
     def clean_email(self) -> str:
-        email = normalize_email(self.cleaned_data["email"])
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("Someone already has an account with this email address.")
-        return email
+        # Whether the address has an account elsewhere is never said here: invite_clinician
+        # answers the same either way and tells the address's owner instead.
+        return normalize_email(self.cleaned_data["email"])
 
 
 class ClinicSettingsForm(forms.ModelForm):
@@ -199,6 +270,12 @@ class ClinicSettingsForm(forms.ModelForm):
             "pain_advice": forms.Textarea(attrs={"rows": 3}),
         }
 
+    def clean_name(self) -> str:
+        return one_line(self.cleaned_data["name"], "The clinic's name")
+
+    def clean_email(self) -> str:
+        return one_line(self.cleaned_data["email"], "The clinic's email address")
+
     def clean_upload(self) -> Any:
         upload = self.cleaned_data.get("upload")
         return clean_uploaded_image(upload) if upload else None
@@ -209,5 +286,6 @@ class ClinicSettingsForm(forms.ModelForm):
             clinic.logo.save(
                 self.cleaned_data["upload"].name, self.cleaned_data["upload"], save=False
             )
-        clinic.save()
+        if commit:
+            clinic.save()
         return clinic

@@ -6,12 +6,11 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from clinic.email import send_clinic_email
 from clinic.models import Invitation, Patient, User, hash_token, normalize_email
 
 logger = logging.getLogger(__name__)
@@ -74,24 +73,17 @@ def send_invitation(patient: Patient, *, sent_by: User, base_url: str) -> SentIn
             "valid_days": settings.INVITATION_VALID_DAYS,
             "clinician": sent_by,
         }
-        try:
-            send_mail(
-                subject=f"{patient.clinic.name}: your home exercise program",
-                message=render_to_string("clinic/email/invitation.txt", context),
-                from_email=None,
-                recipient_list=[patient.email],
-            )
-        except OSError as error:  # smtplib.SMTPException and socket errors are OSErrors
-            # Neither the address nor the error text (which may quote it) is logged: that this
-            # person is a clinic's patient is health data.
-            logger.warning(
-                "Invitation email for patient %s of clinic %s failed (%s); nothing was changed.",
-                patient.pk,
-                patient.clinic_id,
-                type(error).__name__,
-            )
-            raise InvitationError(EMAIL_FAILED) from error
-    logger.info("Invitation %s emailed to patient %s.", invitation.pk, patient.pk)
+        sent = send_clinic_email(
+            patient.clinic,
+            patient.email,
+            "clinic/email/invitation",
+            context,
+            about={"patient": patient.pk},
+            log=logger,
+        )
+        if not sent:
+            # Raised inside the transaction: the new invitation and the revocation roll back.
+            raise InvitationError(EMAIL_FAILED)
     return SentInvitation(invitation=invitation, link=link)
 
 

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 import zoneinfo
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -14,10 +14,11 @@ from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 DEFAULT_PAIN_THRESHOLD = 6
 # What a patient who logs pain at or above the threshold reads first, unless the clinic wrote
@@ -70,12 +71,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    session_version = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Raised to end every session the account has."
+    )
 
     objects = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         constraints = [
@@ -91,6 +95,19 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_full_name(self) -> str:
         return self.full_name
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Django checks this hash on every request: a session made before the password changed
+        # ends. Folding in session_version ends them also when the account is deactivated, so
+        # reactivating it later does not revive an old session on some shared computer.
+        key_salt = "clinic.models.User.session_auth_hash"
+        value = f"{self.password}:{self.session_version}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
+
+    def end_sessions(self) -> None:
+        """End every session of this account, on every device, at its next request."""
+        User.objects.filter(pk=self.pk).update(session_version=F("session_version") + 1)
+        self.refresh_from_db(fields=["session_version"])
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
@@ -186,13 +203,16 @@ class Clinic(models.Model):
         return self.pain_advice.strip() or self.standard_pain_advice
 
 
+class ClinicianRole(models.TextChoices):
+    CLINICIAN = "clinician", "Clinician"
+    ADMIN = "admin", "Clinic admin"
+
+
 class Clinician(models.Model):
     """A staff member of one clinic. An admin does everything a clinician does and runs the
     clinic's settings and staff."""
 
-    class Role(models.TextChoices):
-        CLINICIAN = "clinician", "Clinician"
-        ADMIN = "admin", "Clinic admin"
+    Role = ClinicianRole
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clinician"
@@ -206,7 +226,7 @@ class Clinician(models.Model):
         ordering = ["user__full_name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(role__in=["clinician", "admin"]), name="clinician_role_valid"
+                condition=Q(role__in=ClinicianRole.values), name="clinician_role_valid"
             ),
         ]
 
@@ -243,11 +263,14 @@ def date_of_birth_problem(born: date, today: date) -> str | None:
     return None
 
 
+class PatientStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    DISCHARGED = "discharged", "Discharged"
+    ARCHIVED = "archived", "Archived"
+
+
 class Patient(models.Model):
-    class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        DISCHARGED = "discharged", "Discharged"
-        ARCHIVED = "archived", "Archived"
+    Status = PatientStatus
 
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="patients")
     primary_clinician = models.ForeignKey(
@@ -293,7 +316,7 @@ class Patient(models.Model):
                 violation_error_message="Another patient of this clinic already uses this email.",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["active", "discharged", "archived"]),
+                condition=Q(status__in=PatientStatus.values),
                 name="patient_status_valid",
             ),
             models.CheckConstraint(
@@ -340,8 +363,12 @@ class Patient(models.Model):
         return self.clinic.today()
 
     def archive(self) -> None:
+        """Archived patients lose portal access; their sessions end, and restoring the patient
+        later does not bring an old session back."""
         self.status = self.Status.ARCHIVED
         self.save(update_fields=["status", "updated_at"])
+        if self.user is not None:
+            self.user.end_sessions()
 
 
 def hash_token(token: str) -> str:

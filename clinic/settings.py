@@ -9,6 +9,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from clinic.env import (
+    EnvError,
     env_bool,
     env_database,
     env_email,
@@ -56,12 +57,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "clinic.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "clinic.middleware.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "clinic.middleware.NoStoreForSignedInMiddleware",
@@ -103,8 +107,14 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Health data: short idle sessions, refreshed on every request.
-SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 60, minimum=5, maximum=24 * 60) * 60
+# Health data: short idle sessions, by role, and an absolute limit for everyone
+# (clinic.middleware.SessionLimitsMiddleware). The cookie itself lives no longer than the limit.
+SESSION_IDLE_MINUTES_STAFF = env_int("SESSION_IDLE_MINUTES_STAFF", 15, minimum=5, maximum=24 * 60)
+SESSION_IDLE_MINUTES_PATIENT = env_int(
+    "SESSION_IDLE_MINUTES_PATIENT", 30, minimum=5, maximum=24 * 60
+)
+SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12, minimum=1, maximum=72)
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 60 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -120,10 +130,57 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# Files. Public media (exercise pictures, clinic logos: random names, no health data) is served
+# by the app at MEDIA_URL (clinic/media.py). Private documents (discharge summaries) have a
+# storage of their own, outside every served folder, and leave it only through the download
+# views, which check access (clinic/storage.py). Both are local folders unless a bucket is named
+# (S3 or compatible, through django-storages); the bucket's credentials are read by boto3 from
+# AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+DOCUMENTS_ROOT = Path(env_str("DOCUMENTS_ROOT", str(BASE_DIR / "documents")))
+for _served in [MEDIA_ROOT, STATIC_ROOT, *STATICFILES_DIRS]:
+    if DOCUMENTS_ROOT.resolve().is_relative_to(Path(_served).resolve()) or Path(
+        _served
+    ).resolve().is_relative_to(DOCUMENTS_ROOT.resolve()):
+        raise EnvError(
+            "DOCUMENTS_ROOT", str(DOCUMENTS_ROOT), f"a folder apart from {_served}, which is served"
+        )
+MEDIA_BUCKET = env_str("MEDIA_BUCKET", "")
+DOCUMENTS_BUCKET = env_str("DOCUMENTS_BUCKET", "")
+if DOCUMENTS_BUCKET and DOCUMENTS_BUCKET == MEDIA_BUCKET:
+    raise EnvError("DOCUMENTS_BUCKET", DOCUMENTS_BUCKET, "a bucket apart from MEDIA_BUCKET")
+_S3_OPTIONS = {
+    option: value
+    for option, value in [
+        ("endpoint_url", env_str("AWS_S3_ENDPOINT_URL", "")),
+        ("region_name", env_str("AWS_S3_REGION_NAME", "")),
+    ]
+    if value
+}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Pictures in a bucket are still linked at /media/ and streamed by the app, so pages load
+    # them from their own origin (see the Content-Security-Policy) and the bucket stays private.
+    "default": {
+        "BACKEND": "clinic.storage.BucketMedia",
+        "OPTIONS": {**_S3_OPTIONS, "bucket_name": MEDIA_BUCKET, "file_overwrite": False},
+    }
+    if MEDIA_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Documents are streamed by the app and never linked: private objects, no signed URLs.
+    "documents": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_S3_OPTIONS,
+            "bucket_name": DOCUMENTS_BUCKET,
+            "default_acl": "private",
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
+    if DOCUMENTS_BUCKET
+    else {"BACKEND": "clinic.storage.DocumentStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -155,11 +212,48 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Content-Security-Policy (django-csp): the pages load scripts, styles, images and fonts from the
+# app's own origin only, and no inline script, style element or style attribute runs, so injected
+# markup cannot execute. Templates keep their behaviour in static/js and their looks in
+# static/css; tests/test_security_headers.py and the browser journeys hold them to it.
+# img-src allows data: because Bootstrap's CSS draws its small icons (menu, select arrow, check
+# marks) as data: SVG. The handout PDFs are rendered server-side and are not subject to this.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# The app's own loggers speak at LOG_LEVEL; Django and other libraries only from WARNING (from
+# DEBUG when LOG_LEVEL=DEBUG). No log line holds a name, an address or health data: objects are
+# named by id.
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise EnvError("LOG_LEVEL", LOG_LEVEL, "one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+_LIBRARY_LOG_LEVEL = "DEBUG" if LOG_LEVEL == "DEBUG" else "WARNING"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # WeasyPrint reports every layout step at INFO; its warnings still show.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": _LIBRARY_LOG_LEVEL},
+    "loggers": {
+        "clinic": {"level": LOG_LEVEL},
+        "exercises": {"level": LOG_LEVEL},
+        "programs": {"level": LOG_LEVEL},
+        "django": {"level": _LIBRARY_LOG_LEVEL},
+        # Its DEBUG lines are SQL with parameters: patients' names and notes.
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint reports every layout step at INFO; its warnings still show.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }

@@ -6,17 +6,16 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from clinic.access import clinic_admin_required, staff_member_for
+from clinic.access import ClinicianRequest, clinic_admin_required, staff_member_for
+from clinic.email import send_clinic_email
 from clinic.forms import ClinicSettingsForm, InviteClinicianForm
 from clinic.invitations import EMAIL_FAILED
 from clinic.models import Clinic, Clinician, User
@@ -47,20 +46,33 @@ def set_active(member: Clinician, active: bool, *, by: Clinician) -> None:
         member.is_active = active
         member.save(update_fields=["is_active"])
         User.objects.filter(pk=member.user_id).update(is_active=active)
+        if not active:
+            member.user.end_sessions()
 
 
 def invite_clinician(
     clinic: Clinic, *, email: str, full_name: str, role: str, base_url: str
-) -> Clinician:
+) -> Clinician | None:
     """Create a clinician's account and email them a link to choose a password.
+
+    An address that already has an account (a patient, another clinic's clinician, an operator)
+    gets an email saying so, and no account is made; the admin sees the same answer as for a
+    new invitation, so the form never tells whether someone has an account somewhere (None is
+    returned). Only a member of the admin's own team is named as such.
 
     The email goes out inside the transaction: if it fails, StaffError is raised and no account
     is left behind, so the admin can simply try the same address again."""
     with transaction.atomic():
+        existing = User.objects.filter(email__iexact=email).first()
+        if existing is not None:
+            _tell_existing_account(clinic, existing)
+            return None
         try:
-            user = User.objects.create_user(email, None, full_name=full_name)
-        except IntegrityError:  # another admin invited the same address a moment ago
-            raise StaffError("Someone already has an account with this email address.") from None
+            with transaction.atomic():
+                user = User.objects.create_user(email, None, full_name=full_name)
+        except IntegrityError:  # the same address was invited a moment ago
+            _tell_existing_account(clinic, User.objects.get(email__iexact=email))
+            return None
         member = Clinician.objects.create(user=user, clinic=clinic, role=role)
         path = reverse(
             "password_reset_confirm",
@@ -69,46 +81,43 @@ def invite_clinician(
                 "token": default_token_generator.make_token(user),
             },
         )
-        try:
-            send_mail(
-                subject=f"{clinic.name}: your Physio HEP account",
-                message=render_to_string(
-                    "clinic/email/clinician_invitation.txt",
-                    {
-                        "clinic": clinic,
-                        "member": member,
-                        "link": base_url.rstrip("/") + path,
-                    },
-                ),
-                from_email=None,
-                recipient_list=[user.email],
-            )
-        except OSError as error:  # smtplib.SMTPException and socket errors are OSErrors
-            logger.warning(
-                "Invitation email for a new clinician of clinic %s failed (%s); "
-                "no account was created.",
-                clinic.pk,
-                type(error).__name__,
-            )
-            raise StaffError(EMAIL_FAILED) from error
-    logger.info("Clinician %s of clinic %s was invited by email.", member.pk, clinic.pk)
+        sent = send_clinic_email(
+            clinic,
+            user.email,
+            "clinic/email/clinician_invitation",
+            {"member": member, "link": base_url.rstrip("/") + path},
+            about={"clinician": member.pk},
+            log=logger,
+        )
+        if not sent:
+            # Raised inside the transaction: the new account rolls back.
+            raise StaffError(EMAIL_FAILED)
     return member
+
+
+def _tell_existing_account(clinic: Clinic, user: User) -> None:
+    if Clinician.objects.filter(user=user, clinic=clinic).exists():
+        raise StaffError("This person is already on your team.")
+    if not send_clinic_email(
+        clinic, user.email, "clinic/email/account_exists", {}, about={"user": user.pk}, log=logger
+    ):
+        raise StaffError(EMAIL_FAILED)
 
 
 @require_safe
 @clinic_admin_required
-def staff_list(request: HttpRequest) -> HttpResponse:
+def staff_list(request: ClinicianRequest) -> HttpResponse:
     members = Clinician.objects.filter(clinic=request.clinician.clinic).select_related("user")
     return render(request, "clinic/staff.html", {"members": members})
 
 
 @require_http_methods(["GET", "POST"])
 @clinic_admin_required
-def staff_invite(request: HttpRequest) -> HttpResponse:
+def staff_invite(request: ClinicianRequest) -> HttpResponse:
     form = InviteClinicianForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            member = invite_clinician(
+            invite_clinician(
                 request.clinician.clinic,
                 base_url=request.build_absolute_uri("/"),
                 **form.cleaned_data,
@@ -116,24 +125,25 @@ def staff_invite(request: HttpRequest) -> HttpResponse:
         except StaffError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"{member.user.full_name} was invited by email.")
+            # The same words whether or not the address already had an account elsewhere.
+            messages.success(request, f"An invitation was emailed to {form.cleaned_data['email']}.")
             return redirect("staff_list")
     return render(request, "clinic/staff_invite.html", {"form": form})
 
 
 @require_POST
 @clinic_admin_required
-def staff_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_deactivate(request: ClinicianRequest, pk: int) -> HttpResponse:
     return _set_active(request, pk, active=False)
 
 
 @require_POST
 @clinic_admin_required
-def staff_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_reactivate(request: ClinicianRequest, pk: int) -> HttpResponse:
     return _set_active(request, pk, active=True)
 
 
-def _set_active(request: HttpRequest, pk: int, *, active: bool) -> HttpResponse:
+def _set_active(request: ClinicianRequest, pk: int, *, active: bool) -> HttpResponse:
     member = staff_member_for(request.user, pk)
     try:
         set_active(member, active, by=request.clinician)
@@ -147,7 +157,7 @@ def _set_active(request: HttpRequest, pk: int, *, active: bool) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @clinic_admin_required
-def clinic_settings(request: HttpRequest) -> HttpResponse:
+def clinic_settings(request: ClinicianRequest) -> HttpResponse:
     clinic = request.clinician.clinic
     form = ClinicSettingsForm(request.POST or None, request.FILES or None, instance=clinic)
     if request.method == "POST" and form.is_valid():

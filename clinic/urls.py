@@ -3,11 +3,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from clinic import staff, views
-from clinic.forms import EmailAuthenticationForm
+from clinic import media, staff, views
+from clinic.forms import AdminSignInForm, EmailAuthenticationForm
 from programs import dashboard, portal
 from programs import views as program_views
 
+admin.site.login_form = AdminSignInForm
 admin.site.site_header = "Physio admin"
 admin.site.site_title = "Physio admin"
 admin.site.index_title = "Clinics, people and the library"
@@ -87,9 +88,6 @@ urlpatterns = [
         name="portal_discharge_summary",
     ),
     path("physio-admin/", admin.site.urls),
+    # Public pictures, with DEBUG on or off; private documents have no URL (clinic/storage.py).
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", media.public_media, name="public_media"),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clinic.access import (
+    ClinicianRequest,
     clinician_for,
     clinician_required,
     patient_for,
@@ -43,13 +44,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def healthz(request: HttpRequest) -> HttpResponse:
+def healthz(request: HttpRequest) -> HttpResponse:  # noqa: ARG001  (every view takes one)
     return HttpResponse("ok", content_type="text/plain")
 
 
 @require_safe
 @clinician_required
-def patient_list(request: HttpRequest) -> HttpResponse:
+def patient_list(request: ClinicianRequest) -> HttpResponse:
     form = PatientSearchForm(request.GET or None)
     patients = patients_for(request.user).select_related("primary_clinician__user", "user")
     if form.is_valid():
@@ -74,7 +75,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @clinician_required
-def patient_create(request: HttpRequest) -> HttpResponse:
+def patient_create(request: ClinicianRequest) -> HttpResponse:
     form = PatientForm(request.POST or None, clinician=request.clinician)
     if request.method == "POST" and form.is_valid():
         patient = form.save()
@@ -85,7 +86,7 @@ def patient_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @clinician_required
-def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def patient_edit(request: ClinicianRequest, pk: int) -> HttpResponse:
     patient = patient_for(request.user, pk)
     form = PatientForm(request.POST or None, instance=patient, clinician=request.clinician)
     if request.method == "POST" and form.is_valid():
@@ -97,7 +98,7 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @clinician_required
-def patient_archive(request: HttpRequest, pk: int) -> HttpResponse:
+def patient_archive(request: ClinicianRequest, pk: int) -> HttpResponse:
     patient = patient_for(request.user, pk)
     if patient.status == Patient.Status.ARCHIVED:
         messages.info(request, f"{patient.full_name} is already archived.")
@@ -115,7 +116,7 @@ def patient_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @clinician_required
-def patient_restore(request: HttpRequest, pk: int) -> HttpResponse:
+def patient_restore(request: ClinicianRequest, pk: int) -> HttpResponse:
     patient = patient_for(request.user, pk)
     if patient.status == Patient.Status.ARCHIVED:
         patient.status = Patient.Status.ACTIVE
@@ -126,7 +127,7 @@ def patient_restore(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @clinician_required
-def patient_invite(request: HttpRequest, pk: int) -> HttpResponse:
+def patient_invite(request: ClinicianRequest, pk: int) -> HttpResponse:
     patient = patient_for(request.user, pk)
     try:
         send_invitation(patient, sent_by=request.user, base_url=request.build_absolute_uri("/"))

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from clinic.access import clinician_for
-from exercises.models import Exercise
+from exercises.models import Exercise, ExerciseQuerySet
 
 
-def exercises_for(user: Any) -> QuerySet[Exercise]:
+def exercises_for(user: Any) -> ExerciseQuerySet:
     """Exercises a clinician may see: the global library and their clinic's own exercises."""
     clinician = clinician_for(user)
     if clinician is None:

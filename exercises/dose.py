@@ -6,7 +6,8 @@ Every screen and document that shows a dose (library, builder, patient portal, h
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from decimal import Decimal
 
 from django.db import models
 
@@ -26,8 +27,22 @@ SIDE_WORDS = {
 }
 
 
+class Band(models.TextChoices):
+    """Resistance band strengths, lightest first, named by their usual colours."""
+
+    YELLOW = "yellow", "Yellow (extra light)"
+    RED = "red", "Red (light)"
+    GREEN = "green", "Green (medium)"
+    BLUE = "blue", "Blue (heavy)"
+    BLACK = "black", "Black (extra heavy)"
+    SILVER = "silver", "Silver (special heavy)"
+
+
 @dataclass(frozen=True)
 class Dose:
+    """One exercise's dose. Its field names are the names of the model fields that store it
+    (`exercises.models.DoseFields`), so a dose moves between the two without a mapping."""
+
     sets: int = 1
     reps_min: int | None = None
     reps_max: int | None = None  # set for a range such as 10–12
@@ -36,7 +51,20 @@ class Dose:
     hold_max: int | None = None  # set for a range such as 20–30 seconds
     side: str = Side.EACH
     rest_seconds: int = 0
-    resistance: str = ""  # in words, e.g. "a red band" or "2 kg"
+    band: str = ""  # a Band, or a load, never both
+    load_kg: Decimal | None = None
+
+    @property
+    def resistance(self) -> str:
+        """The band or load in words: "a red band", "2.5 kg", or ""."""
+        if self.band:
+            return f"a {self.band} band"
+        if self.load_kg is not None:
+            return f"{Decimal(str(self.load_kg)).normalize():f} kg"
+        return ""
+
+
+DOSE_FIELDS = [field.name for field in fields(Dose)]
 
 
 def plural(count: int, word: str) -> str:
@@ -87,17 +115,6 @@ def describe_dose(dose: Dose) -> str:
     if dose.rest_seconds and dose.sets > 1:
         parts.append(f"rest {describe_seconds(dose.rest_seconds)} between sets")
     return ", ".join(parts)
-
-
-class Band(models.TextChoices):
-    """Resistance band strengths, lightest first, named by their usual colours."""
-
-    YELLOW = "yellow", "Yellow (extra light)"
-    RED = "red", "Red (light)"
-    GREEN = "green", "Green (medium)"
-    BLUE = "blue", "Blue (heavy)"
-    BLACK = "black", "Black (extra heavy)"
-    SILVER = "silver", "Silver (special heavy)"
 
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]

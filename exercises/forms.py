@@ -1,24 +1,24 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils.text import slugify
 
+from clinic.forms import RowsField, SearchField
 from clinic.images import clean_uploaded_image
 from clinic.models import Clinic
-from exercises.dose import Side
+from exercises.dose import DOSE_FIELDS, Band
 from exercises.ladder import ladder_for, link_exercises, unlink
 from exercises.models import (
     ActivityType,
     BodyPart,
     Equipment,
     Exercise,
+    ExerciseQuerySet,
     LinkKind,
     Movement,
-    Muscle,
     Position,
     Region,
     SkillLevel,
@@ -30,7 +30,7 @@ def with_any(label: str, choices: list[tuple[str, str]]) -> list[tuple[str, str]
 
 
 class LibrarySearchForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=100)
+    q = SearchField(label="Search", required=False, max_length=100)
     region = forms.ChoiceField(required=False, choices=with_any("Any region", Region.choices))
     body_part = forms.ChoiceField(
         label="Body part", required=False, choices=with_any("Any body part", BodyPart.choices)
@@ -48,16 +48,17 @@ class LibrarySearchForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["equipment"].choices = with_any(  # type: ignore[attr-defined]
+        equipment = cast(forms.ChoiceField, self.fields["equipment"])
+        equipment.choices = with_any(
             "Any equipment", list(Equipment.objects.values_list("slug", "name"))
         )
 
-    def filter(self, exercises: QuerySet[Exercise]) -> QuerySet[Exercise]:
+    def filter(self, exercises: ExerciseQuerySet) -> ExerciseQuerySet:
         if not self.is_valid():
             return exercises
         data = self.cleaned_data
         if data["q"].strip():
-            exercises = exercises.search(data["q"])  # type: ignore[attr-defined]
+            exercises = exercises.search(data["q"])
         for name in self.FILTERS:
             if data[name]:
                 exercises = exercises.filter(**{name: data[name]})
@@ -70,7 +71,19 @@ class LibrarySearchForm(forms.Form):
         return self.is_bound and any(self.data.get(name) for name in self.fields)
 
 
-class LinesField(forms.CharField):
+NUMERIC_DOSE_FIELDS = ["sets", "reps_min", "reps_max", "hold_min", "hold_max", "rest_seconds"]
+
+
+def dress_dose_fields(form: forms.BaseForm) -> None:
+    """The dose inputs as the exercise form and the program item form both show them: number
+    keypads on phones, and "No band" rather than a row of dashes."""
+    for name in NUMERIC_DOSE_FIELDS:
+        form.fields[name].widget.attrs.update(inputmode="numeric")
+    form.fields["load_kg"].widget.attrs.update(inputmode="decimal", step="0.5")
+    cast(forms.ChoiceField, form.fields["band"]).choices = [("", "No band"), *Band.choices]
+
+
+class LinesField(forms.Field):
     """A textarea where each non-empty line is one item of a list."""
 
     widget = forms.Textarea(attrs={"rows": 4})
@@ -78,8 +91,10 @@ class LinesField(forms.CharField):
     def prepare_value(self, value: Any) -> Any:
         return "\n".join(value) if isinstance(value, list) else value
 
-    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
-        text = super().to_python(value) or ""
+    def to_python(self, value: Any) -> list[str]:
+        text = "" if value in self.empty_values else str(value)
+        if "\x00" in text:
+            raise forms.ValidationError("This text holds a null character. Retype it by hand.")
         return [line.strip() for line in text.splitlines() if line.strip()]
 
 
@@ -115,15 +130,13 @@ class ExerciseForm(forms.ModelForm):
         assume_scheme="https",
         help_text="Shown as a link; the video is not embedded.",
     )
-    progressions = forms.ModelMultipleChoiceField(
+    progressions = RowsField(
         queryset=Exercise.objects.none(), required=False, label="Harder versions (progressions)"
     )
-    regressions = forms.ModelMultipleChoiceField(
+    regressions = RowsField(
         queryset=Exercise.objects.none(), required=False, label="Easier versions (regressions)"
     )
-    alternatives = forms.ModelMultipleChoiceField(
-        queryset=Exercise.objects.none(), required=False, label="Alternatives"
-    )
+    alternatives = RowsField(queryset=Exercise.objects.none(), required=False, label="Alternatives")
 
     class Meta:
         model = Exercise
@@ -143,24 +156,10 @@ class ExerciseForm(forms.ModelForm):
             "cues",
             "mistakes",
             "precautions",
-            "default_sets",
-            "default_reps_min",
-            "default_reps_max",
-            "default_to_fatigue",
-            "default_hold_min",
-            "default_hold_max",
-            "default_side",
+            *DOSE_FIELDS,
             "video_url",
         ]
-        labels = {
-            "default_sets": "Sets",
-            "default_reps_min": "Reps",
-            "default_reps_max": "Reps up to (for a range)",
-            "default_to_fatigue": "Until tired instead of a rep count",
-            "default_hold_min": "Hold (seconds)",
-            "default_hold_max": "Hold up to (seconds, for a range)",
-            "default_side": "Side",
-        }
+        field_classes = {"equipment": RowsField, "target_muscles": RowsField}
         widgets = {
             "purpose": forms.Textarea(attrs={"rows": 3}),
             "equipment": forms.CheckboxSelectMultiple,
@@ -171,9 +170,7 @@ class ExerciseForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.clinic = clinic
         self.instance.clinic = clinic
-        self.fields["equipment"].queryset = Equipment.objects.all()  # type: ignore[attr-defined]
-        self.fields["target_muscles"].queryset = Muscle.objects.all()  # type: ignore[attr-defined]
-        self.fields["default_side"].choices = Side.choices  # type: ignore[attr-defined]
+        dress_dose_fields(self)
         choices = Exercise.objects.visible_to_clinic(clinic).active()
         if self.instance.pk:
             choices = choices.exclude(pk=self.instance.pk)
@@ -184,7 +181,7 @@ class ExerciseForm(forms.ModelForm):
                 alternatives=[rung.exercise.pk for rung in ladder.alternatives],
             )
         for name in LINK_FIELDS:
-            self.fields[name].queryset = choices  # type: ignore[attr-defined]
+            cast("forms.ModelMultipleChoiceField[Exercise]", self.fields[name]).queryset = choices
 
     def clean_upload(self) -> Any:
         upload = self.cleaned_data.get("upload")
@@ -215,7 +212,8 @@ class ExerciseForm(forms.ModelForm):
         return slug
 
     def save(self, commit: bool = True) -> Exercise:
-        assert commit, "ExerciseForm saves its links too; call save() with commit=True"
+        if not commit:
+            raise ValueError("ExerciseForm saves its links too; call save() with commit=True.")
         with transaction.atomic():
             exercise = super().save(commit=False)
             if not exercise.slug:

@@ -20,13 +20,14 @@ BAND = "#be185d"
 MAT = "#dbe4e6"
 LIMB = 20
 Point = tuple[float, float]
+Stroke = list[Point]  # a limb or the torso, joint by joint
 
 
 @dataclass
 class Pose:
     head: Point
     head_r: float = 19
-    strokes: list[list[Point]] = field(default_factory=list)  # torso, arms, legs
+    strokes: list[Stroke] = field(default_factory=list)  # torso, arms, legs
 
 
 @dataclass
@@ -36,7 +37,7 @@ class Drawing:
     description: str
     start: Pose
     end: Pose | None = None  # faded, only the strokes that move
-    end_strokes: list[list[Point]] = field(default_factory=list)
+    end_strokes: list[Stroke] = field(default_factory=list)
     arrows: list[tuple[Point, Point, Point]] = field(default_factory=list)  # from, bend, to
     bands: list[tuple[Point, Point]] = field(default_factory=list)
     mat: bool = True
@@ -104,11 +105,11 @@ def render(drawing: Drawing) -> str:
 # --- poses -----------------------------------------------------------------------------------
 # Side-lying, seen from the front: head on the left, hips in the middle, knees bent forward.
 SIDE_HEAD = (60, 140)
-SIDE_TORSO = [(90, 152), (200, 160)]
-SIDE_ARM = [(96, 160), (66, 172), (36, 166)]  # lower arm under the head
-TOP_ARM = [(104, 142), (160, 140), (192, 150)]  # top hand resting on the hip
-BOTTOM_LEG = [(200, 168), (292, 204), (222, 214)]  # hip, knee, foot (in line with the hip)
-TOP_LEG = [(200, 154), (292, 188), (222, 200)]
+SIDE_TORSO: Stroke = [(90, 152), (200, 160)]
+SIDE_ARM: Stroke = [(96, 160), (66, 172), (36, 166)]  # lower arm under the head
+TOP_ARM: Stroke = [(104, 142), (160, 140), (192, 150)]  # top hand resting on the hip
+BOTTOM_LEG: Stroke = [(200, 168), (292, 204), (222, 214)]  # hip, knee, foot (in line with the hip)
+TOP_LEG: Stroke = [(200, 154), (292, 188), (222, 200)]
 
 
 def side_lying(*extra: list[Point], top_leg: list[Point] | None = None) -> Pose:
@@ -116,8 +117,8 @@ def side_lying(*extra: list[Point], top_leg: list[Point] | None = None) -> Pose:
     return Pose(head=SIDE_HEAD, strokes=strokes)
 
 
-CLAMSHELL_OPEN = [(200, 154), (278, 100), (222, 200)]  # top knee lifted, feet together
-REVERSE_OPEN = [(200, 154), (292, 188), (244, 128)]  # knees together, top foot lifted
+CLAMSHELL_OPEN: Stroke = [(200, 154), (278, 100), (222, 200)]  # top knee lifted, feet together
+REVERSE_OPEN: Stroke = [(200, 154), (292, 188), (244, 128)]  # knees together, top foot lifted
 
 DRAWINGS = [
     Drawing(

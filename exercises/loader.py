@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import asdict
 from types import ModuleType
 from typing import Any
 
@@ -10,25 +11,8 @@ from django.db import transaction
 from django.db.models import Q
 
 from exercises import content as default_content
+from exercises.dose import Dose
 from exercises.models import Equipment, Exercise, ExerciseLink, LinkKind, Muscle
-
-DOSE_FIELDS = {
-    "sets": "default_sets",
-    "reps_min": "default_reps_min",
-    "reps_max": "default_reps_max",
-    "to_fatigue": "default_to_fatigue",
-    "hold_min": "default_hold_min",
-    "hold_max": "default_hold_max",
-    "side": "default_side",
-}
-DOSE_DEFAULTS = {
-    "default_reps_min": None,
-    "default_reps_max": None,
-    "default_to_fatigue": False,
-    "default_hold_min": 0,
-    "default_hold_max": None,
-    "default_side": "each",
-}
 
 
 def load_library(content: ModuleType = default_content) -> Counter[str]:
@@ -38,11 +22,11 @@ def load_library(content: ModuleType = default_content) -> Counter[str]:
     report: Counter[str] = Counter()
     with transaction.atomic():
         equipment = {
-            slug: _upsert(Equipment, report, slug, {"name": name})
+            slug: _upsert(Equipment, slug, {"name": name})
             for slug, name in content.EQUIPMENT.items()
         }
         muscles = {
-            slug: _upsert(Muscle, report, slug, {"name": name, "plain_name": plain})
+            slug: _upsert(Muscle, slug, {"name": name, "plain_name": plain})
             for slug, (name, plain) in content.MUSCLES.items()
         }
         exercises = {}
@@ -60,7 +44,7 @@ def load_library(content: ModuleType = default_content) -> Counter[str]:
     return report
 
 
-def _upsert(model: Any, report: Counter[str], slug: str, values: dict[str, Any]) -> Any:
+def _upsert(model: Any, slug: str, values: dict[str, Any]) -> Any:
     obj, created = model.objects.get_or_create(slug=slug, defaults=values)
     if not created and any(getattr(obj, key) != value for key, value in values.items()):
         for key, value in values.items():
@@ -88,8 +72,7 @@ def _exercise_values(entry: dict[str, Any]) -> dict[str, Any]:
             "precautions",
         ]
     }
-    values.update(DOSE_DEFAULTS)
-    values.update({DOSE_FIELDS[key]: value for key, value in entry["dose"].items()})
+    values.update(asdict(Dose(**entry["dose"])))
     values["illustration"] = f"exercises/illustrations/{entry['slug']}.svg"
     values["video_url"] = entry.get("video_url", "")
     values["is_archived"] = False

@@ -3,6 +3,8 @@ them (progression, regression, alternative)."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,7 +16,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 
 from clinic.models import Clinic
-from exercises.dose import Dose, Side, describe_dose
+from exercises.dose import DOSE_FIELDS, Band, Dose, Side, describe_dose
 
 
 class Position(models.TextChoices):
@@ -134,7 +136,105 @@ def list_of_text(value: Any) -> None:
         raise ValidationError("Enter a list of non-empty lines of text.")
 
 
-class Exercise(models.Model):
+class DoseFields(models.Model):
+    """The fields that store a dose, with the rules every stored dose keeps. An exercise's dose
+    fields hold its usual starting dose; a program item's, the dose prescribed. `dose` and
+    `set_dose` are the one mapping to and from the `Dose` value object."""
+
+    sets = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    reps_min = models.PositiveSmallIntegerField(
+        "reps", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    reps_max = models.PositiveSmallIntegerField(
+        "reps up to",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    to_fatigue = models.BooleanField("until tired", default=False)
+    hold_min = models.PositiveSmallIntegerField(
+        "hold (seconds)", default=0, validators=[MaxValueValidator(600)]
+    )
+    hold_max = models.PositiveSmallIntegerField(
+        "hold up to (seconds)", null=True, blank=True, validators=[MaxValueValidator(600)]
+    )
+    side = models.CharField(max_length=8, choices=Side.choices, default=Side.EACH)
+    rest_seconds = models.PositiveSmallIntegerField(
+        "rest between sets (seconds)", default=0, validators=[MaxValueValidator(600)]
+    )
+    band = models.CharField("band", max_length=10, choices=Band.choices, blank=True)
+    load_kg = models.DecimalField(
+        "load (kg)",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("200"))],
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sets__gte=1, sets__lte=10), name="%(class)s_sets_1_to_10"
+            ),
+            models.CheckConstraint(
+                condition=Q(to_fatigue=True)
+                | Q(reps_min__isnull=False, reps_min__gte=1, reps_min__lte=100),
+                name="%(class)s_reps_or_fatigue",
+            ),
+            models.CheckConstraint(
+                condition=Q(reps_max__isnull=True)
+                | Q(reps_min__isnull=False, reps_max__gte=F("reps_min"), reps_max__lte=100),
+                name="%(class)s_rep_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(hold_min__lte=600)
+                & (Q(hold_max__isnull=True) | Q(hold_max__gte=F("hold_min"), hold_max__lte=600)),
+                name="%(class)s_hold_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(rest_seconds__lte=600), name="%(class)s_rest_in_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(band="") | Q(load_kg__isnull=True), name="%(class)s_band_or_load"
+            ),
+        ]
+
+    @property
+    def dose(self) -> Dose:
+        return Dose(**{name: getattr(self, name) for name in DOSE_FIELDS})
+
+    def set_dose(self, dose: Dose) -> None:
+        for name, value in asdict(dose).items():
+            setattr(self, name, value)
+
+    def dose_values(self) -> dict[str, Any]:
+        """The dose as field values, for creating or updating another dose's owner."""
+        return asdict(self.dose)
+
+    @property
+    def dose_text(self) -> str:
+        return describe_dose(self.dose)
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if not self.to_fatigue and not self.reps_min:
+            errors["reps_min"] = "Give a number of reps, or tick 'until tired'."
+        if self.reps_max is not None and self.reps_min and self.reps_max < self.reps_min:
+            errors["reps_max"] = "The top of the range must be at least the bottom."
+        if self.hold_max is not None and self.hold_max < self.hold_min:
+            errors["hold_max"] = "The longest hold must be at least the shortest."
+        if self.band and self.load_kg is not None:
+            errors["load_kg"] = "Choose a band or a load, not both."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Exercise(DoseFields):
     """One exercise, in words a patient understands. `clinic` empty: the global library,
     edited by operators only; otherwise a clinic's own exercise, seen only in that clinic."""
 
@@ -160,24 +260,6 @@ class Exercise(models.Model):
     )
     precautions = models.JSONField(default=list, blank=True, validators=[list_of_text])
 
-    default_sets = models.PositiveSmallIntegerField(
-        default=3, validators=[MinValueValidator(1), MaxValueValidator(10)]
-    )
-    default_reps_min = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(100)]
-    )
-    default_reps_max = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(100)]
-    )
-    default_to_fatigue = models.BooleanField(default=False)
-    default_hold_min = models.PositiveSmallIntegerField(
-        "default hold (seconds)", default=0, validators=[MaxValueValidator(600)]
-    )
-    default_hold_max = models.PositiveSmallIntegerField(
-        "default hold up to (seconds)", null=True, blank=True, validators=[MaxValueValidator(600)]
-    )
-    default_side = models.CharField(max_length=8, choices=Side.choices, default=Side.EACH)
-
     illustration = models.CharField(
         max_length=200, blank=True, help_text="Static path of the library's drawing."
     )
@@ -192,6 +274,7 @@ class Exercise(models.Model):
     class Meta:
         ordering = ["name", "pk"]
         constraints = [
+            *DoseFields.Meta.constraints,
             models.UniqueConstraint(
                 "slug", condition=Q(clinic__isnull=True), name="exercise_slug_unique_in_library"
             ),
@@ -200,36 +283,6 @@ class Exercise(models.Model):
                 "slug",
                 condition=Q(clinic__isnull=False),
                 name="exercise_slug_unique_in_clinic",
-            ),
-            models.CheckConstraint(
-                condition=Q(default_sets__gte=1, default_sets__lte=10),
-                name="exercise_default_sets_1_to_10",
-            ),
-            models.CheckConstraint(
-                condition=Q(default_reps_min__isnull=True)
-                | Q(default_reps_min__gte=1, default_reps_min__lte=100),
-                name="exercise_default_reps_1_to_100",
-            ),
-            models.CheckConstraint(
-                condition=Q(default_reps_max__isnull=True)
-                | Q(
-                    default_reps_min__isnull=False,
-                    default_reps_max__gte=F("default_reps_min"),
-                    default_reps_max__lte=100,
-                ),
-                name="exercise_default_rep_range_ordered",
-            ),
-            models.CheckConstraint(
-                condition=Q(default_to_fatigue=True) | Q(default_reps_min__isnull=False),
-                name="exercise_default_reps_or_fatigue",
-            ),
-            models.CheckConstraint(
-                condition=Q(default_hold_min__lte=600)
-                & (
-                    Q(default_hold_max__isnull=True)
-                    | Q(default_hold_max__gte=F("default_hold_min"), default_hold_max__lte=600)
-                ),
-                name="exercise_default_hold_range_ordered",
             ),
         ]
         indexes = [models.Index(fields=["clinic", "is_archived", "name"])]
@@ -253,36 +306,6 @@ class Exercise(models.Model):
         return static("exercises/illustrations/placeholder.svg")
 
     @property
-    def default_dose(self) -> Dose:
-        return Dose(
-            sets=self.default_sets,
-            reps_min=self.default_reps_min,
-            reps_max=self.default_reps_max,
-            to_fatigue=self.default_to_fatigue,
-            hold_min=self.default_hold_min,
-            hold_max=self.default_hold_max,
-            side=self.default_side,
-        )
-
-    def default_dose_values(self) -> dict[str, Any]:
-        """The default dose as the field values of a program item that starts from it."""
-        return {
-            "sets": self.default_sets,
-            "reps_min": self.default_reps_min,
-            "reps_max": self.default_reps_max,
-            "to_fatigue": self.default_to_fatigue,
-            "hold_min": self.default_hold_min,
-            "hold_max": self.default_hold_max,
-            "side": self.default_side,
-            "band": "",
-            "load_kg": None,
-        }
-
-    @property
-    def default_dose_text(self) -> str:
-        return describe_dose(self.default_dose)
-
-    @property
     def movement_labels(self) -> list[str]:
         labels = dict(Movement.choices)
         return [str(labels.get(code, code)) for code in self.movements]
@@ -292,12 +315,6 @@ class Exercise(models.Model):
         unknown = set(self.movements or []) - set(Movement.values)
         if unknown:
             raise ValidationError({"movements": f"Unknown movements: {', '.join(sorted(unknown))}"})
-        if not self.default_to_fatigue and not self.default_reps_min:
-            raise ValidationError({"default_reps_min": "Give a number of reps, or 'until tired'."})
-        if self.default_reps_max and (self.default_reps_min or 0) > self.default_reps_max:
-            raise ValidationError({"default_reps_max": "The range must run from low to high."})
-        if self.default_hold_max is not None and self.default_hold_max < self.default_hold_min:
-            raise ValidationError({"default_hold_max": "The range must run from low to high."})
 
 
 class LinkKind(models.TextChoices):
@@ -330,7 +347,8 @@ class ExerciseLink(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(source=F("target")), name="link_not_to_itself"),
             models.CheckConstraint(
-                condition=Q(kind__in=["progression", "alternative"]), name="link_kind_stored"
+                condition=Q(kind__in=[LinkKind.PROGRESSION, LinkKind.ALTERNATIVE]),
+                name="link_kind_stored",
             ),
             models.UniqueConstraint(
                 Least("source", "target"), Greatest("source", "target"), name="one_link_per_pair"

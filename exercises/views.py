@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from clinic.access import clinician_required
+from clinic.access import ClinicianRequest, clinician_required
 from exercises.access import exercise_for, exercises_for
 from exercises.forms import ExerciseForm, LibrarySearchForm
 from exercises.ladder import ladder_for
@@ -16,7 +16,7 @@ EXERCISES_PER_PAGE = 24
 
 @require_safe
 @clinician_required
-def library(request: HttpRequest) -> HttpResponse:
+def library(request: ClinicianRequest) -> HttpResponse:
     form = LibrarySearchForm(request.GET or None)
     exercises = form.filter(exercises_for(request.user).active())
     exercises = exercises.prefetch_related("equipment").order_by("name", "pk")
@@ -32,7 +32,7 @@ def library(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @clinician_required
-def exercise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def exercise_detail(request: ClinicianRequest, pk: int) -> HttpResponse:
     exercise = exercise_for(request.user, pk)
     return render(
         request,
@@ -48,7 +48,7 @@ def exercise_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @clinician_required
-def exercise_create(request: HttpRequest) -> HttpResponse:
+def exercise_create(request: ClinicianRequest) -> HttpResponse:
     form = ExerciseForm(
         request.POST or None, request.FILES or None, clinic=request.clinician.clinic
     )
@@ -61,7 +61,7 @@ def exercise_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @clinician_required
-def exercise_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def exercise_edit(request: ClinicianRequest, pk: int) -> HttpResponse:
     exercise = exercise_for(request.user, pk, editable=True)
     form = ExerciseForm(
         request.POST or None,
@@ -78,7 +78,7 @@ def exercise_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @clinician_required
-def exercise_archive(request: HttpRequest, pk: int) -> HttpResponse:
+def exercise_archive(request: ClinicianRequest, pk: int) -> HttpResponse:
     exercise = exercise_for(request.user, pk, editable=True)
     if request.method == "POST":
         exercise.is_archived = True
@@ -94,7 +94,7 @@ def exercise_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @clinician_required
-def exercise_restore(request: HttpRequest, pk: int) -> HttpResponse:
+def exercise_restore(request: ClinicianRequest, pk: int) -> HttpResponse:
     exercise = exercise_for(request.user, pk, editable=True)
     exercise.is_archived = False
     exercise.save(update_fields=["is_archived", "updated_at"])

@@ -79,24 +79,42 @@ def adherence(
 
     `versions` and `done` may be passed in when the caller already has them (the dashboard
     computes many programs at once); otherwise two queries fetch them."""
-    window = program_window(program, today)
+    window = _window_within(program, today, start, end)
     if window is None:
         return NOTHING
     first, last = window
-    if start:
-        first = max(first, start)
-    if end:
-        last = min(last, end)
-    if last < first:
-        return NOTHING
     if versions is None:
         versions = list(program.versions.order_by("number"))
     if not versions:
         return NOTHING
     if done is None:
         done = done_counts(program, first, last)
-
     tz = ZoneInfo(program.clinic.timezone) if program.clinic else None
+    return _count(versions, done, first, last, tz)
+
+
+def _window_within(
+    program: Program, today: date, start: date | None, end: date | None
+) -> tuple[date, date] | None:
+    """The program's window as of `today`, narrowed to `start`..`end` when given."""
+    window = program_window(program, today)
+    if window is None:
+        return None
+    first = max(window[0], start) if start else window[0]
+    last = min(window[1], end) if end else window[1]
+    return (first, last) if first <= last else None
+
+
+def _count(
+    versions: list[ProgramVersion],
+    done: Counter[tuple[int, date]],
+    first: date,
+    last: date,
+    tz: ZoneInfo | None,
+) -> Adherence:
+    """Done and scheduled exercise-times from `first` to `last`, each day under the plan then
+    in force. Named weekdays count day by day; "N days a week" counts per calendar week, so a
+    patient chooses which days."""
     version_days = [version.created_at.astimezone(tz).date() for version in versions]
     scheduled_total = done_total = 0
     flexible: dict[tuple[int, date], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
@@ -109,9 +127,8 @@ def adherence(
             schedule = item["schedule"]
             per_day = schedule["times_per_day"]
             did = min(done.get((item["id"], day), 0), per_day)
-            named = [d for d in range(7) if schedule["weekdays"] & (1 << d)]
-            if named:
-                if day.weekday() in named:
+            if schedule["weekdays"]:
+                if schedule["weekdays"] & (1 << day.weekday()):
                     scheduled_total += per_day
                     done_total += did
             else:

@@ -87,20 +87,23 @@ class ProgramVersionAdmin(ReadOnlyAdmin):
     list_select_related = ["program", "created_by"]
 
 
+ENTRY_FIELDS = (
+    "exercise_name",
+    "prescription",
+    "done",
+    "skip_reason",
+    "sets_done",
+    "reps_done",
+    "pain",
+)
+
+
 class EntryInline(admin.TabularInline):
     model = SessionEntry
     extra = 0
     can_delete = False
-    fields = [
-        "exercise_name",
-        "prescription",
-        "done",
-        "skip_reason",
-        "sets_done",
-        "reps_done",
-        "pain",
-    ]
-    readonly_fields = fields
+    fields = ENTRY_FIELDS
+    readonly_fields = ENTRY_FIELDS
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

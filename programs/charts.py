@@ -236,6 +236,8 @@ def pain_series(programs: list[Program]) -> dict[str, list[tuple[date, int]]]:
         .order_by("session__date")
     )
     for name, day, pain in rows:
+        if pain is None:  # the query asked for entries with pain noted
+            continue
         for key in ("Overall", name):
             series[key][day] = max(pain, series[key].get(day, 0))
     return {name: sorted(days.items()) for name, days in series.items()}
@@ -283,7 +285,8 @@ def legend(
     left, right = 8, WIDTH - 8
     swatch, gap, spacing = 28, 6, 16
     entries = []
-    x, row_top, row_bottom = left, top, top
+    x: float = left
+    row_top = row_bottom = top
     for name, style in names_and_styles:
         lines = wrap(name, right - left - swatch - gap)
         width = swatch + gap + max(text_width(line) for line in lines)

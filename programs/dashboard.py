@@ -9,12 +9,12 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from clinic.access import clinician_required, patient_for, patients_for
+from clinic.access import ClinicianRequest, clinician_required, patient_for, patients_for
 from clinic.invitations import invitation_blocker
 from clinic.models import Patient
 from exercises.ladder import ladders_for
@@ -57,7 +57,7 @@ def sort_rows(rows: list[PatientSummary], sort: str) -> list[PatientSummary]:
 
 @require_safe
 @clinician_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: ClinicianRequest) -> HttpResponse:
     params = request.GET
     scope = "clinic" if params.get("scope") == "clinic" else "mine"
     status = params.get("status", Patient.Status.ACTIVE)
@@ -124,7 +124,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @clinician_required
-def alert_handled(request: HttpRequest, pk: int) -> HttpResponse:
+def alert_handled(request: ClinicianRequest, pk: int) -> HttpResponse:
     patient = patient_for(request.user, pk)
     kind, key = request.POST.get("kind", ""), request.POST.get("key", "").strip()
     if kind not in AlertKind.values or not key or len(key) > 40:
@@ -140,7 +140,7 @@ def alert_handled(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @clinician_required
-def note_read(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+def note_read(request: ClinicianRequest, pk: int, session_pk: int) -> HttpResponse:
     patient = patient_for(request.user, pk)
     session = patient_session_for(patient, session_pk)
     if session.note_read_at is None:
@@ -152,7 +152,7 @@ def note_read(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
 
 @require_safe
 @clinician_required
-def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def patient_detail(request: ClinicianRequest, pk: int) -> HttpResponse:
     """The patient's page: their details and portal access, and their clinical record."""
     patient = patient_for(request.user, pk)
     return render(

@@ -2,14 +2,17 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
 
 from clinic.models import Patient
 from exercises.dose import WEEKDAYS, weekday_mask
-from programs.models import DOSE_FIELDS, Difficulty, Program, ProgramItem
+from exercises.forms import dress_dose_fields
+from programs.models import ITEM_FIELDS, Difficulty, EntryStatus, Program, ProgramItem
 from programs.sessions import EntryValues
 
 WEEKDAY_CHOICES = [(str(day), name[:3]) for day, name in enumerate(WEEKDAYS)]
@@ -39,7 +42,45 @@ class FrequencyFormMixin(forms.ModelForm):
         return weekday_mask([int(day) for day in self.cleaned_data["weekdays"]])
 
 
+DATE_RANGE_YEARS = 5
+
+
+def years_after(day: date, years: int) -> date:
+    """The same day `years` later (earlier when negative); 28 February for a 29th."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 class ProgramForm(FrequencyFormMixin):
+    """A program's settings. A start or end date that is changed must fall within five years
+    of the clinic's today: a typo such as 9999 would otherwise stay in the program for good."""
+
+    def __init__(self, *args: Any, today: date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        clinic = self.instance.clinic
+        self.today = today or (clinic.today() if clinic else timezone.localdate())
+
+    def _date_in_range(self, name: str, what: str) -> date | None:
+        day: date | None = self.cleaned_data.get(name)
+        if day is None or day == getattr(self.instance, name):
+            return day  # an unchanged date stays, whenever it is
+        earliest = years_after(self.today, -DATE_RANGE_YEARS)
+        latest = years_after(self.today, DATE_RANGE_YEARS)
+        if not earliest <= day <= latest:
+            raise forms.ValidationError(
+                f"Choose {what} between {format_date(earliest, 'j M Y')} and "
+                f"{format_date(latest, 'j M Y')}. Check the year."
+            )
+        return day
+
+    def clean_start_date(self) -> date | None:
+        return self._date_in_range("start_date", "a start date")
+
+    def clean_end_date(self) -> date | None:
+        return self._date_in_range("end_date", "an end date")
+
     class Meta:
         model = Program
         fields = [
@@ -82,8 +123,8 @@ class NewProgramForm(ProgramForm):
     def __init__(
         self, *args: Any, templates: QuerySet[Program], today: date, **kwargs: Any
     ) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["template"].queryset = templates  # type: ignore[attr-defined]
+        super().__init__(*args, today=today, **kwargs)
+        cast("forms.ModelChoiceField[Program]", self.fields["template"]).queryset = templates
         self.fields["start_date"].required = True
         self.initial.setdefault("start_date", today)
         self.initial.setdefault("title", "Home exercise program")
@@ -109,24 +150,15 @@ class TemplateForm(forms.ModelForm):
 class ItemForm(FrequencyFormMixin):
     class Meta:
         model = ProgramItem
-        fields = DOSE_FIELDS
+        fields = ITEM_FIELDS
         widgets = {"note": forms.TextInput()}
         labels = {"times_per_day": "Times a day", "days_per_week": "Days a week"}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in [
-            "sets",
-            "reps_min",
-            "reps_max",
-            "hold_min",
-            "hold_max",
-            "rest_seconds",
-            "times_per_day",
-            "days_per_week",
-        ]:
+        dress_dose_fields(self)
+        for name in ["times_per_day", "days_per_week"]:
             self.fields[name].widget.attrs.update(inputmode="numeric")
-        self.fields["load_kg"].widget.attrs.update(inputmode="decimal", step="0.5")
 
 
 class CopyForm(forms.Form):
@@ -138,7 +170,7 @@ class CopyForm(forms.Form):
 
     def __init__(self, *args: Any, patients: QuerySet[Patient], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["patient"].queryset = patients  # type: ignore[attr-defined]
+        cast("forms.ModelChoiceField[Patient]", self.fields["patient"]).queryset = patients
 
 
 PAIN_CHOICES = [("", "Not noted")] + [
@@ -209,7 +241,7 @@ class SessionLogForm(forms.Form):
             pk, start = item.pk, initial_entries.get(item.pk, {})
             self.fields[f"status-{pk}"] = forms.ChoiceField(
                 label=item.display_name,
-                choices=[("done", "Done"), ("skipped", "Skipped")],
+                choices=EntryStatus.choices,
                 widget=forms.RadioSelect,
                 initial=start.get("status"),
                 error_messages={
@@ -239,7 +271,7 @@ class SessionLogForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         for item in self.items:
-            if cleaned.get(f"status-{item.pk}") != "done":
+            if cleaned.get(f"status-{item.pk}") != EntryStatus.DONE:
                 continue
             for name, what in [("sets", "sets"), ("reps", "reps")]:
                 if cleaned.get(f"{name}-{item.pk}") == 0:
@@ -272,7 +304,7 @@ class SessionLogForm(forms.Form):
                 name: self[f"{name}-{item.pk}"]
                 for name in ["status", "reason", "sets", "reps", "pain"]
             }
-            | {"item": item}
+            | {"item": item, "done": EntryStatus.DONE}
             for item in self.items
         ]
 
@@ -281,7 +313,7 @@ class SessionLogForm(forms.Form):
         return [
             EntryValues(
                 item=item,
-                done=data[f"status-{item.pk}"] == "done",
+                done=data[f"status-{item.pk}"] == EntryStatus.DONE,
                 skip_reason=data[f"reason-{item.pk}"],
                 sets_done=data[f"sets-{item.pk}"],
                 reps_done=data[f"reps-{item.pk}"],

@@ -3,17 +3,20 @@
 Both are rendered from templates/handouts/ with a print stylesheet of their own and one shared
 font configuration. Pictures are embedded as data: URIs read through Django's storage API, so
 rendering works on a shared store too; the URL fetcher refuses everything else: any network
-scheme, file:// outside the static and media folders, and redirects. Text that patients and
-clinicians typed is escaped by the templates like everywhere else.
+scheme, file:// outside the static and public media folders (and always the private documents'
+folder), and redirects. Text that patients and clinicians typed is escaped by the templates like
+everywhere else.
 """
 
 from __future__ import annotations
 
 import base64
 import functools
+import logging
 import mimetypes
+import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -33,6 +36,8 @@ from programs.charts import adherence_chart, pain_chart, pain_series, weekly_adh
 from programs.models import Program, SessionEntry, SessionLog
 from programs.pain import threshold_for
 
+logger = logging.getLogger(__name__)
+
 LOG_SHEET_DAYS = 14
 FONTS = FontConfiguration()  # one font configuration shared by every document
 STYLESHEET = Path(settings.BASE_DIR) / "templates" / "handouts" / "print.css"
@@ -49,18 +54,22 @@ class RefusedURL(ValueError):
 
 
 class SafeFetcher(URLFetcher):
-    """Fetches data: URIs and files inside the static and media folders; refuses the rest."""
+    """Fetches data: URIs and files inside the static and public media folders; refuses the
+    rest, the private documents' folder above all."""
 
     def __init__(self) -> None:
         super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False)
         self.roots = [Path(settings.MEDIA_ROOT).resolve(), *static_roots()]
+        self.private = Path(settings.DOCUMENTS_ROOT).resolve()
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         scheme = urlsplit(url).scheme.lower()
         if scheme == "file":
             path = Path(unquote(urlsplit(url).path)).resolve()
-            if not any(path.is_relative_to(root) for root in self.roots):
+            if path.is_relative_to(self.private) or not any(
+                path.is_relative_to(root) for root in self.roots
+            ):
                 self._refuse(url)
         elif scheme != "data":
             self._refuse(url)
@@ -76,15 +85,21 @@ def static_roots() -> list[Path]:
     """The folders static files come from: the project's, each app's, and STATIC_ROOT."""
     from django.contrib.staticfiles.finders import AppDirectoriesFinder
 
-    roots = [*settings.STATICFILES_DIRS]
+    roots = [Path(root) for root in settings.STATICFILES_DIRS]
     if settings.STATIC_ROOT:
-        roots.append(settings.STATIC_ROOT)
-    roots += [storage.location for storage in AppDirectoriesFinder().storages.values()]
-    return [Path(root).resolve() for root in roots]
+        roots.append(Path(settings.STATIC_ROOT))
+    roots += [Path(storage.location) for storage in AppDirectoriesFinder().storages.values()]
+    return [root.resolve() for root in roots]
 
 
 def data_uri(content: bytes, mime: str) -> str:
     return f"data:{mime};base64,{base64.b64encode(content).decode()}"
+
+
+def picture_mime(name: str | None) -> str:
+    """The type of an uploaded picture, by its stored name (uploads are re-encoded to JPEG or
+    PNG, clinic/images.py)."""
+    return (mimetypes.guess_type(name)[0] if name else None) or "image/png"
 
 
 def picture_of(exercise: Exercise) -> str | None:
@@ -92,7 +107,7 @@ def picture_of(exercise: Exercise) -> str | None:
     if exercise.image:
         with exercise.image.open("rb") as handle:
             content = handle.read()
-        return data_uri(content, mimetypes.guess_type(exercise.image.name)[0] or "image/png")
+        return data_uri(content, picture_mime(exercise.image.name))
     path = finders.find(exercise.illustration or "exercises/illustrations/placeholder.svg")
     return data_uri(Path(path).read_bytes(), "image/svg+xml") if path else None
 
@@ -103,7 +118,7 @@ def logo_of(program: Program) -> str | None:
         return None
     try:
         with logo.open("rb") as handle:
-            return data_uri(handle.read(), mimetypes.guess_type(logo.name)[0] or "image/png")
+            return data_uri(handle.read(), picture_mime(logo.name))
     except FileNotFoundError:
         return None
 
@@ -118,15 +133,19 @@ class Rendered:
     pdf: bytes
 
 
-def _render(template: str, context: dict[str, object]) -> Rendered:
-    html = render_to_string(template, context)
+def _render(kind: str, program: Program, context: dict[str, object]) -> Rendered:
+    """Render templates/handouts/<kind>.html to a PDF, and log how long it took."""
+    started = time.perf_counter()
+    html = render_to_string(f"handouts/{kind}.html", context)
     fetcher = SafeFetcher()
     document = HTML(string=html, url_fetcher=fetcher, base_url=str(settings.BASE_DIR))
     pdf = document.write_pdf(stylesheets=[print_stylesheet()], font_config=FONTS)
+    elapsed_ms = round((time.perf_counter() - started) * 1000)
+    logger.info("PDF %s of program %s rendered in %d ms.", kind, program.pk, elapsed_ms)
     return Rendered(html, pdf)
 
 
-def _common(program: Program, portal_url: str) -> dict[str, object]:
+def _common(program: Program, portal_url: str, today: date) -> dict[str, object]:
     items = list(program.items.select_related("exercise"))
     clinic = program.clinic
     return {
@@ -136,7 +155,7 @@ def _common(program: Program, portal_url: str) -> dict[str, object]:
         "clinician": program.patient.primary_clinician if program.patient else None,
         "items": [{"item": item, "picture": picture_of(item.exercise)} for item in items],
         "version": program.versions.order_by("-number").first(),
-        "today": clinic.today(),
+        "today": today,
         "logo": logo_of(program),
         "portal_url": portal_url,
         "qr": qr_code(portal_url),
@@ -147,41 +166,44 @@ def _common(program: Program, portal_url: str) -> dict[str, object]:
 
 def handout(program: Program, portal_url: str) -> Rendered:
     """The program handout: every exercise as one block, a 14-day log sheet and a QR code."""
-    context = _common(program, portal_url)
-    start = max(context["today"], program.start_date or context["today"])  # type: ignore[type-var]
+    today = program.today()
+    context = _common(program, portal_url, today)
+    # A start date near the end of the calendar (typed before dates were bounded) still prints.
+    last_start = date.max - timedelta(days=LOG_SHEET_DAYS)
+    start = min(max(today, program.start_date or today), last_start)
     context["log_days"] = [start + timedelta(days=n) for n in range(LOG_SHEET_DAYS)]
-    return _render("handouts/handout.html", context)
+    return _render("handout", program, context)
 
 
 def discharge_summary(program: Program, portal_url: str) -> Rendered:
     """The final home program, the course of care with its charts, and the discharge notes."""
-    context = _common(program, portal_url)
-    today = context["today"]
+    today = program.today()
+    context = _common(program, portal_url, today)
     programs = [program]
     sessions = SessionLog.objects.filter(program=program)
     context.update(
         sessions_logged=sessions.count(),
         exercises_done=SessionEntry.objects.filter(session__program=program, done=True).count(),
-        overall=adherence(program, today),  # type: ignore[arg-type]
-        adherence_chart=adherence_chart(weekly_adherence(programs, today, weeks=_weeks(program))),  # type: ignore[arg-type]
+        overall=adherence(program, today),
+        adherence_chart=adherence_chart(weekly_adherence(programs, today, weeks=_weeks(program))),
         pain_chart=pain_chart(pain_series(programs)),
     )
-    return _render("handouts/discharge.html", context)
+    return _render("discharge", program, context)
 
 
 def _weeks(program: Program) -> int:
     if not program.start_date:
         return 4
-    end = program.end_date or program.clinic.today()
+    end = program.end_date or program.today()
     return min(max((end - program.start_date).days // 7 + 1, 1), 26)
 
 
 def store_discharge_summary(program: Program, portal_url: str) -> None:
-    """Render the summary and keep the exact PDF with the program. A regenerated summary is
-    saved under a new name; the earlier file stays in storage."""
+    """Render the summary and keep the exact PDF with the program, in the private documents'
+    storage under a random name. A regenerated summary is saved under a new name; the earlier
+    file stays in storage."""
     pdf = discharge_summary(program, portal_url).pdf
-    name = f"discharge-{program.pk}-{timezone.now():%Y%m%d%H%M%S}.pdf"
-    program.discharge_summary.save(name, ContentFile(pdf), save=False)
+    program.discharge_summary.save("discharge-summary.pdf", ContentFile(pdf), save=False)
     Program.objects.filter(pk=program.pk).update(discharge_summary=program.discharge_summary.name)
 
 

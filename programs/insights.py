@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 
 from clinic.models import Patient
+from exercises.models import LinkKind
 from programs.adherence import NOTHING, Adherence, adherence
 from programs.dates import readable_date
 from programs.models import (
@@ -27,6 +28,9 @@ from programs.models import (
     SessionLog,
 )
 from programs.pain import PainTrend, SessionPain, is_high, latest_trend
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 HIGH_PAIN_DAYS = 14  # a high pain in a session this recent alerts until handled
 PAIN_DAYS = 42  # sessions read for the pain alerts and the trend
@@ -70,7 +74,19 @@ class PatientSummary:
         return [alert for alert in self.alerts if alert.handled is None]
 
 
-def with_session_facts(patients: QuerySet[Patient]) -> QuerySet[Patient]:
+class SessionFacts(TypedDict):
+    """What with_session_facts adds to each patient."""
+
+    latest_session_id: int | None
+    latest_session_date: date | None
+    unread_count: int | None
+
+
+if TYPE_CHECKING:
+    PatientWithFacts = WithAnnotations[Patient, SessionFacts]
+
+
+def with_session_facts(patients: QuerySet[Patient]) -> QuerySet[PatientWithFacts]:
     """Annotate each patient with their latest session and count of unread notes."""
     sessions = SessionLog.objects.filter(program__patient=OuterRef("pk"))
     latest = sessions.order_by("-date", "-slot", "-pk")
@@ -89,7 +105,7 @@ def with_session_facts(patients: QuerySet[Patient]) -> QuerySet[Patient]:
     )
 
 
-def summarize(patients: list[Patient], today: date) -> list[PatientSummary]:
+def summarize(patients: list[PatientWithFacts], today: date) -> list[PatientSummary]:
     """Figures and alerts for patients annotated by with_session_facts, in six queries."""
     ids = [patient.pk for patient in patients]
     programs = list(
@@ -123,7 +139,7 @@ def summarize(patients: list[Patient], today: date) -> list[PatientSummary]:
         for h in AlertHandled.objects.filter(patient__in=ids).select_related("handled_by")
     }
 
-    by_patient: dict[int, list[Program]] = defaultdict(list)
+    by_patient: dict[int | None, list[Program]] = defaultdict(list)
     for program in programs:
         by_patient[program.patient_id].append(program)
     summaries = []
@@ -261,8 +277,12 @@ def alerts_for(summary: PatientSummary, today: date) -> list[Alert]:
 
 @dataclass(frozen=True)
 class Suggestion:
-    kind: str  # "regression" or "progression"
+    kind: LinkKind  # a regression (easier) or a progression (harder)
     reason: str
+
+    @property
+    def is_regression(self) -> bool:
+        return self.kind == LinkKind.REGRESSION
 
 
 def suggest(item: ProgramItem, recent: list[SessionEntry]) -> Suggestion | None:
@@ -278,11 +298,12 @@ def suggest(item: ProgramItem, recent: list[SessionEntry]) -> Suggestion | None:
     painful = [entry for entry in last3 if entry.pain is not None and entry.pain >= 5]
     if len(painful) >= 2:
         return Suggestion(
-            "regression", f"Pain 5 or more in {len(painful)} of the last {len(last3)} sessions."
+            LinkKind.REGRESSION,
+            f"Pain 5 or more in {len(painful)} of the last {len(last3)} sessions.",
         )
     if len(last3) == 3 and all(_in_full(item, entry) for entry in last3):
         return Suggestion(
-            "progression",
+            LinkKind.PROGRESSION,
             "Done in full in the last 3 sessions, felt easy or about right, pain 2 or less.",
         )
     return None
@@ -314,5 +335,5 @@ def recent_entries(items: list[ProgramItem], sessions: int = 3) -> dict[int, lis
     return entries
 
 
-def caseload(patients: QuerySet[Patient]) -> QuerySet[Patient]:
+def caseload(patients: QuerySet[Patient]) -> QuerySet[PatientWithFacts]:
     return with_session_facts(patients.select_related("clinic", "primary_clinician__user"))

@@ -49,10 +49,7 @@ def load_templates(content: ModuleType = default_content) -> Counter[str]:
 
 
 def _item_values(exercise: Exercise, dose: dict[str, Any]) -> dict[str, Any]:
-    return {"exercise_id": exercise.pk, **exercise.default_dose_values(), **dose}
-
-
-DOSE_KEYS = list(Exercise().default_dose_values())
+    return {"exercise_id": exercise.pk, **exercise.dose_values(), **dose}
 
 
 def _current(template: Program) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -62,7 +59,6 @@ def _current(template: Program) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         "days_per_week": template.days_per_week,
     }
     items = [
-        {"exercise_id": item.exercise_id, **{name: getattr(item, name) for name in DOSE_KEYS}}
-        for item in template.items.all()
+        {"exercise_id": item.exercise_id, **item.dose_values()} for item in template.items.all()
     ]
     return program, items

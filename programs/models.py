@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any
+import uuid
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,16 +13,9 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from clinic.models import Clinic, Clinician, Patient
-from exercises.dose import (
-    Band,
-    Dose,
-    Frequency,
-    Side,
-    describe_dose,
-    describe_frequency,
-    describe_prescription,
-)
-from exercises.models import Exercise
+from clinic.storage import documents_storage
+from exercises.dose import DOSE_FIELDS, Frequency, describe_frequency, describe_prescription
+from exercises.models import DoseFields, Exercise
 
 
 class FrequencyFields(models.Model):
@@ -40,6 +33,14 @@ class FrequencyFields(models.Model):
 
     class Meta:
         abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(times_per_day__gte=1, times_per_day__lte=6)
+                & Q(days_per_week__gte=1, days_per_week__lte=7)
+                & Q(weekdays__gte=0, weekdays__lte=127),
+                name="%(class)s_frequency_in_range",
+            ),
+        ]
 
     @property
     def frequency(self) -> Frequency:
@@ -50,19 +51,36 @@ class FrequencyFields(models.Model):
         return describe_frequency(self.frequency)
 
 
+class ProgramStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    ACTIVE = "active", "Active"
+    DISCHARGED = "discharged", "Discharged"
+
+
+class ProgramScope(models.TextChoices):
+    PATIENT = "patient", "Patient program"
+    PERSONAL = "personal", "My template"
+    CLINIC = "clinic", "Clinic template"
+    LIBRARY = "library", "Library template"
+
+
+class ProgramScopeError(ValueError):
+    """A program was asked for what its scope does not have: the patient of a template, or the
+    clinic of a library template. Callers ask only where the scope is already known (an active
+    program is a patient's), so this is a mistake in the code, never something to tell the user."""
+
+
+def discharge_summary_path(_instance: Program, _filename: str) -> str:
+    """A random name in the private documents' storage: nothing in it to guess, not even which
+    program it belongs to (the row says that)."""
+    return f"discharge-summaries/{uuid.uuid4().hex}.pdf"
+
+
 class Program(FrequencyFields):
     """A home program for one patient, or a template (no patient) to start programs from."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        ACTIVE = "active", "Active"
-        DISCHARGED = "discharged", "Discharged"
-
-    class Scope(models.TextChoices):
-        PATIENT = "patient", "Patient program"
-        PERSONAL = "personal", "My template"
-        CLINIC = "clinic", "Clinic template"
-        LIBRARY = "library", "Library template"
+    Status = ProgramStatus
+    Scope = ProgramScope
 
     scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.PATIENT)
     clinic = models.ForeignKey(
@@ -124,7 +142,8 @@ class Program(FrequencyFields):
     )
     discharge_notes = models.TextField(blank=True, max_length=3000)
     discharge_summary = models.FileField(
-        upload_to="discharge-summaries/",
+        upload_to=discharge_summary_path,
+        storage=documents_storage,
         blank=True,
         help_text="The PDF given at discharge, kept as it was.",
     )
@@ -133,29 +152,30 @@ class Program(FrequencyFields):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(scope="patient") & Q(patient__isnull=False) & Q(clinic__isnull=False))
+                condition=(
+                    Q(scope=ProgramScope.PATIENT)
+                    & Q(patient__isnull=False)
+                    & Q(clinic__isnull=False)
+                )
                 | (
-                    Q(scope__in=["personal", "clinic"])
+                    Q(scope__in=[ProgramScope.PERSONAL, ProgramScope.CLINIC])
                     & Q(patient__isnull=True)
                     & Q(clinic__isnull=False)
                 )
-                | (Q(scope="library") & Q(patient__isnull=True) & Q(clinic__isnull=True)),
+                | (
+                    Q(scope=ProgramScope.LIBRARY) & Q(patient__isnull=True) & Q(clinic__isnull=True)
+                ),
                 name="program_scope_matches_owner",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "active", "discharged"]),
+                condition=Q(status__in=ProgramStatus.values),
                 name="program_status_valid",
             ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="program_ends_after_it_starts",
             ),
-            models.CheckConstraint(
-                condition=Q(times_per_day__gte=1, times_per_day__lte=6)
-                & Q(days_per_week__gte=1, days_per_week__lte=7)
-                & Q(weekdays__gte=0, weekdays__lte=127),
-                name="program_frequency_in_range",
-            ),
+            *FrequencyFields.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(pain_threshold__isnull=True)
                 | Q(pain_threshold__gte=1, pain_threshold__lte=10),
@@ -181,57 +201,44 @@ class Program(FrequencyFields):
     def is_editable(self) -> bool:
         return self.scope != self.Scope.LIBRARY and self.status != self.Status.DISCHARGED
 
+    def require_patient(self) -> Patient:
+        """The patient of a patient program, which the database guarantees it has."""
+        if self.patient is None:
+            raise ProgramScopeError(f"{self.get_scope_display()} {self.pk} has no patient.")
+        return self.patient
+
+    def require_clinic(self) -> Clinic:
+        """The clinic of a patient program or a clinic's template; library templates have none."""
+        if self.clinic is None:
+            raise ProgramScopeError(f"{self.get_scope_display()} {self.pk} has no clinic.")
+        return self.clinic
+
+    def today(self) -> date:
+        """Today where the program's clinic is (see Clinic.today)."""
+        return self.require_clinic().today()
+
     def clean(self) -> None:
         super().clean()
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": "The end date must be on or after the start date."})
 
 
-class ProgramItem(FrequencyFields):
+QUALIFIER_LENGTH = 60
+
+
+class ProgramItem(DoseFields, FrequencyFields):
     """One exercise in a program, with its dose. Its own frequency, when set, overrides the
     program's (for example a stretch twice a day in a once-a-day program)."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="items")
     exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField(default=0)
-    sets = models.PositiveSmallIntegerField(
-        default=3, validators=[MinValueValidator(1), MaxValueValidator(10)]
-    )
-    reps_min = models.PositiveSmallIntegerField(
-        "reps", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(100)]
-    )
-    reps_max = models.PositiveSmallIntegerField(
-        "reps up to",
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(100)],
-    )
-    to_fatigue = models.BooleanField("until tired", default=False)
-    hold_min = models.PositiveSmallIntegerField(
-        "hold (seconds)", default=0, validators=[MaxValueValidator(600)]
-    )
-    hold_max = models.PositiveSmallIntegerField(
-        "hold up to (seconds)", null=True, blank=True, validators=[MaxValueValidator(600)]
-    )
-    rest_seconds = models.PositiveSmallIntegerField(
-        "rest between sets (seconds)", default=0, validators=[MaxValueValidator(600)]
-    )
-    side = models.CharField(max_length=8, choices=Side.choices, default=Side.EACH)
-    band = models.CharField("band", max_length=10, choices=Band.choices, blank=True)
-    load_kg = models.DecimalField(
-        "load (kg)",
-        max_digits=5,
-        decimal_places=1,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("200"))],
-    )
     note = models.CharField("note to the patient", max_length=300, blank=True)
     has_own_frequency = models.BooleanField(
         "own frequency", default=False, help_text="Use this item's frequency, not the program's."
     )
     qualifier = models.CharField(
-        max_length=60,
+        max_length=QUALIFIER_LENGTH,
         blank=True,
         help_text="Tells apart two items of the same exercise, e.g. 'left'. Set by prescribing.",
     )
@@ -239,33 +246,8 @@ class ProgramItem(FrequencyFields):
     class Meta:
         ordering = ["position", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(sets__gte=1, sets__lte=10), name="item_sets_1_to_10"
-            ),
-            models.CheckConstraint(
-                condition=Q(to_fatigue=True) | Q(reps_min__gte=1, reps_min__lte=100),
-                name="item_reps_or_fatigue",
-            ),
-            models.CheckConstraint(
-                condition=Q(reps_max__isnull=True)
-                | Q(reps_min__isnull=False, reps_max__gte=F("reps_min"), reps_max__lte=100),
-                name="item_rep_range_ordered",
-            ),
-            models.CheckConstraint(
-                condition=Q(hold_min__lte=600)
-                & (Q(hold_max__isnull=True) | Q(hold_max__gte=F("hold_min"), hold_max__lte=600)),
-                name="item_hold_range_ordered",
-            ),
-            models.CheckConstraint(condition=Q(rest_seconds__lte=600), name="item_rest_in_range"),
-            models.CheckConstraint(
-                condition=Q(band="") | Q(load_kg__isnull=True), name="item_band_or_load"
-            ),
-            models.CheckConstraint(
-                condition=Q(times_per_day__gte=1, times_per_day__lte=6)
-                & Q(days_per_week__gte=1, days_per_week__lte=7)
-                & Q(weekdays__gte=0, weekdays__lte=127),
-                name="item_frequency_in_range",
-            ),
+            *DoseFields.Meta.constraints,
+            *FrequencyFields.Meta.constraints,
         ]
 
     def __str__(self) -> str:
@@ -279,34 +261,8 @@ class ProgramItem(FrequencyFields):
         return f"{name} ({self.qualifier})" if self.qualifier else name
 
     @property
-    def resistance_text(self) -> str:
-        if self.band:
-            return f"a {self.band} band"
-        if self.load_kg is not None:
-            return f"{Decimal(str(self.load_kg)).normalize():f} kg"
-        return ""
-
-    @property
-    def dose(self) -> Dose:
-        return Dose(
-            sets=self.sets,
-            reps_min=self.reps_min,
-            reps_max=self.reps_max,
-            to_fatigue=self.to_fatigue,
-            hold_min=self.hold_min,
-            hold_max=self.hold_max,
-            side=self.side,
-            rest_seconds=self.rest_seconds,
-            resistance=self.resistance_text,
-        )
-
-    @property
     def effective_frequency(self) -> Frequency:
         return self.frequency if self.has_own_frequency else self.program.frequency
-
-    @property
-    def dose_text(self) -> str:
-        return describe_dose(self.dose)
 
     @property
     def prescription_text(self) -> str:
@@ -314,41 +270,16 @@ class ProgramItem(FrequencyFields):
         every day"."""
         return describe_prescription(self.dose, self.effective_frequency)
 
-    def dose_values(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in DOSE_FIELDS}
 
-    def clean(self) -> None:
-        super().clean()
-        errors = {}
-        if not self.to_fatigue and not self.reps_min:
-            errors["reps_min"] = "Give a number of reps, or tick 'until tired'."
-        if self.reps_max is not None and self.reps_min and self.reps_max < self.reps_min:
-            errors["reps_max"] = "The top of the range must be at least the bottom."
-        if self.hold_max is not None and self.hold_max < self.hold_min:
-            errors["hold_max"] = "The longest hold must be at least the shortest."
-        if self.band and self.load_kg is not None:
-            errors["load_kg"] = "Choose a band or a load, not both."
-        if errors:
-            raise ValidationError(errors)
-
-
-DOSE_FIELDS = [
-    "sets",
-    "reps_min",
-    "reps_max",
-    "to_fatigue",
-    "hold_min",
-    "hold_max",
-    "rest_seconds",
-    "side",
-    "band",
-    "load_kg",
+ITEM_FIELDS = [
+    *DOSE_FIELDS,
     "note",
     "has_own_frequency",
     "times_per_day",
     "days_per_week",
     "weekdays",
 ]
+"""What a clinician sets on an item: its dose, note and own frequency."""
 
 
 class ProgramVersion(models.Model):
@@ -430,12 +361,19 @@ class SessionLog(models.Model):
         """Logged on a later day than it was done, by the clinic's calendar."""
         if self.logged_at is None:
             return False
-        return self.program.clinic.local_date(self.logged_at) > self.date
+        return self.program.require_clinic().local_date(self.logged_at) > self.date
 
     @property
     def max_pain(self) -> int | None:
         pains = [entry.pain for entry in self.entries.all() if entry.pain is not None]
         return max(pains) if pains else None
+
+
+class EntryStatus(models.TextChoices):
+    """What the patient answers for each exercise of a session."""
+
+    DONE = "done", "Done"
+    SKIPPED = "skipped", "Skipped"
 
 
 class SessionEntry(models.Model):

@@ -1,20 +1,24 @@
 """Emails to patients: the daily reminder and the note that their program changed.
 
 Both are sent by commands meant to run from cron every few minutes; running them more often,
-or twice at once, sends nothing twice (each send is claimed first by a conditional update)."""
+or twice at once, sends nothing twice (each send is claimed first by a conditional update).
+An email the mail server refuses gives its claim back, so the next run tries again, and does
+not stop the emails to other patients."""
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime, timedelta
 
-from django.core.mail import send_mail
 from django.db.models import Prefetch
-from django.template.loader import render_to_string
 
+from clinic.email import send_clinic_email
 from clinic.models import Patient
 from programs.models import Program, ProgramVersion
 from programs.prescribing import changes_since
 from programs.sessions import items_due
+
+logger = logging.getLogger(__name__)
 
 QUIET_MINUTES = 10  # wait this long after a clinician's last change, then send one email
 
@@ -35,6 +39,8 @@ def send_reminders(now: datetime) -> int:
         .distinct()
     )
     for patient in patients:
+        if patient.user is None:  # the query asked for patients with an account
+            continue
         local = now.astimezone(patient.tz)
         today = local.date()
         if local.hour < patient.reminder_hour or patient.last_reminded_on == today:
@@ -51,13 +57,19 @@ def send_reminders(now: datetime) -> int:
         )
         if not claimed:
             continue  # another run got there first
-        context = {"patient": patient, "programs": due}
-        send_mail(
-            subject="A reminder for today's exercises",
-            message=render_to_string("programs/email/reminder.txt", context),
-            from_email=None,
-            recipient_list=[patient.user.email],
-        )
+        if not send_clinic_email(
+            patient.clinic,
+            patient.user.email,
+            "programs/email/reminder",
+            {"patient": patient, "programs": due},
+            about={"patient": patient.pk},
+            log=logger,
+        ):
+            # Not reminded after all: give the claim back so the next run tries again.
+            Patient.objects.filter(pk=patient.pk, last_reminded_on=today).update(
+                last_reminded_on=patient.last_reminded_on
+            )
+            continue
         sent += 1
     return sent
 
@@ -111,12 +123,18 @@ def send_program_updates(now: datetime, quiet_minutes: int = QUIET_MINUTES) -> i
             "lines": lines,
             "is_new": versions[0].number == 1,
         }
-        send_mail(
-            subject=f"{patient.clinic.name}: "
-            + ("your new exercise program" if context["is_new"] else "changes to your exercises"),
-            message=render_to_string("programs/email/program_changed.txt", context),
-            from_email=None,
-            recipient_list=[patient.user.email],
-        )
+        if not send_clinic_email(
+            patient.clinic,
+            patient.user.email,
+            "programs/email/program_changed",
+            context,
+            about={"program": program.pk, "patient": patient.pk},
+            log=logger,
+        ):
+            # Not notified after all: give the claim back so the next run tries again.
+            ProgramVersion.objects.filter(pk__in=[v.pk for v in versions], notified_at=now).update(
+                notified_at=None
+            )
+            continue
         sent += 1
     return sent

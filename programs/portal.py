@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -14,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from clinic.access import patient_required
+from clinic.access import PatientRequest, patient_required
 from programs.access import portal_program_for, portal_programs_for, portal_session_for
 from programs.adherence import Adherence, adherence, done_counts, program_window, week_start
 from programs.documents import send_discharge_summary, send_handout
@@ -34,6 +36,9 @@ from programs.sessions import (
     sessions_per_day,
     streak,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 SESSIONS_PER_PAGE = 20
 
@@ -67,7 +72,7 @@ def program_today(program: Program, today: date) -> ProgramToday:
     }
     latest = recent_logs[max(recent_logs)] if recent_logs else None
     in_pain = latest if latest and is_high(latest.worst_pain, threshold_for(program)) else None
-    slots = [
+    slots: list[tuple[int, SessionLog | None]] = [
         (slot, recent_logs.get((today, slot))) for slot in range(1, sessions_per_day(items) + 1)
     ]
     missed = missed_days(program, {day for day, _ in recent_logs}, today)
@@ -86,7 +91,7 @@ def program_today(program: Program, today: date) -> ProgramToday:
     )
 
 
-def active_programs(request: HttpRequest) -> list[Program]:
+def active_programs(request: PatientRequest) -> list[Program]:
     items = ProgramItem.objects.select_related("exercise", "program")
     return list(
         portal_programs_for(request.user)
@@ -99,7 +104,7 @@ def active_programs(request: HttpRequest) -> list[Program]:
 
 @require_safe
 @patient_required
-def portal_home(request: HttpRequest) -> HttpResponse:
+def portal_home(request: PatientRequest) -> HttpResponse:
     today = request.patient.today()
     cards = [program_today(program, today) for program in active_programs(request)]
     finished = list(
@@ -123,7 +128,7 @@ def portal_home(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @patient_required
-def changes_seen(request: HttpRequest, pk: int) -> HttpResponse:
+def changes_seen(request: PatientRequest, pk: int) -> HttpResponse:
     program = portal_program_for(request.user, pk)
     latest = program.versions.order_by("-number").values_list("number", flat=True).first() or 0
     Program.objects.filter(pk=program.pk).update(seen_version=latest)
@@ -140,30 +145,42 @@ def requested_day(request: HttpRequest, today: date) -> date | None:
         return None
 
 
+def _requested_slot(request: HttpRequest) -> int:
+    """Which of the day's sessions (1 for the first), or 0 when the request names none sane."""
+    try:
+        return int(request.POST.get("slot") or request.GET.get("slot") or 1)
+    except ValueError:
+        return 0
+
+
+def _session_to_log(
+    program: Program, day: date | None, slot: int, today: date
+) -> tuple[date, list[ProgramItem]]:
+    """The day and the items a patient logs in one session, or a LogError saying why the
+    session cannot be logged."""
+    if day is None:
+        raise LogError("That date is not valid.")
+    check_log_day(program, day, today)
+    items = items_due(program.items.select_related("exercise", "program"), day)
+    if not items:
+        raise LogError("Nothing is scheduled on that day: it's a rest day.")
+    if not 1 <= slot <= sessions_per_day(items):
+        raise LogError("That session does not exist on that day.")
+    return day, [item for item in items if item.effective_frequency.times_per_day >= slot]
+
+
 @require_http_methods(["GET", "POST"])
 @patient_required
-def session_log(request: HttpRequest, pk: int) -> HttpResponse:
+def session_log(request: PatientRequest, pk: int) -> HttpResponse:
     program = portal_program_for(request.user, pk)
     today = request.patient.today()
-    day = requested_day(request, today)
+    slot = _requested_slot(request)
     try:
-        slot = int(request.POST.get("slot") or request.GET.get("slot") or 1)
-    except ValueError:
-        slot = 0
-    try:
-        if day is None:
-            raise LogError("That date is not valid.")
-        check_log_day(program, day, today)
-        items = items_due(program.items.select_related("exercise", "program"), day)
-        if not items:
-            raise LogError("Nothing is scheduled on that day: it's a rest day.")
-        if not 1 <= slot <= sessions_per_day(items):
-            raise LogError("That session does not exist on that day.")
+        day, items = _session_to_log(program, requested_day(request, today), slot, today)
     except LogError as error:
         return render(
             request, "programs/portal/log_refused.html", {"message": str(error)}, status=400
         )
-    items = [item for item in items if item.effective_frequency.times_per_day >= slot]
 
     existing = program.sessions.filter(date=day, slot=slot).prefetch_related("entries").first()
     entries = {entry.item_ref: entry for entry in existing.entries.all()} if existing else {}
@@ -218,7 +235,7 @@ def session_log(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @patient_required
-def session_done(request: HttpRequest, pk: int) -> HttpResponse:
+def session_done(request: PatientRequest, pk: int) -> HttpResponse:
     log = portal_session_for(request.user, pk)
     today = request.patient.today()
     monday = week_start(today)
@@ -238,14 +255,25 @@ def session_done(request: HttpRequest, pk: int) -> HttpResponse:
             "today": today,
             "this_week": adherence(log.program, today, start=monday),
             "high_pain": high_pain,
-            "advice": log.program.clinic.pain_advice_text if high_pain else "",
+            "advice": log.program.require_clinic().pain_advice_text if high_pain else "",
         },
     )
 
 
+class HistoryMarks(TypedDict):
+    """What the history page adds to each session it lists."""
+
+    week: date  # the Monday of the session's week, which the page groups by
+    high_pain: bool  # its pain reached the program's threshold
+
+
+if TYPE_CHECKING:
+    HistoryLog = WithAnnotations[SessionLog, HistoryMarks]
+
+
 @require_safe
 @patient_required
-def history(request: HttpRequest) -> HttpResponse:
+def history(request: PatientRequest) -> HttpResponse:
     sessions = (
         SessionLog.objects.filter(program__in=portal_programs_for(request.user))
         .select_related("program__clinic")
@@ -253,7 +281,7 @@ def history(request: HttpRequest) -> HttpResponse:
         .order_by("-date", "-slot", "-pk")
     )
     page = Paginator(sessions, SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
-    for log in page.object_list:
+    for log in cast("Iterable[HistoryLog]", page.object_list):
         log.week = week_start(log.date)
         log.high_pain = is_high(log.max_pain, threshold_for(log.program))
     return render(request, "programs/portal/history.html", {"page": page})
@@ -261,7 +289,7 @@ def history(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @patient_required
-def reminder_settings(request: HttpRequest) -> HttpResponse:
+def reminder_settings(request: PatientRequest) -> HttpResponse:
     form = ReminderSettingsForm(request.POST or None, instance=request.patient)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -270,18 +298,18 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/portal/settings.html", {"form": form})
 
 
-def own_program(request: HttpRequest, pk: int) -> Program:
+def own_program(request: PatientRequest, pk: int) -> Program:
     """One of the patient's own programs, active or finished, or 404."""
     return get_object_or_404(portal_programs_for(request.user).select_related("clinic"), pk=pk)
 
 
 @require_safe
 @patient_required
-def portal_handout(request: HttpRequest, pk: int) -> HttpResponse:
+def portal_handout(request: PatientRequest, pk: int) -> HttpResponse:
     return send_handout(request, own_program(request, pk))
 
 
 @require_safe
 @patient_required
-def portal_discharge_summary(request: HttpRequest, pk: int) -> HttpResponse:
+def portal_discharge_summary(request: PatientRequest, pk: int) -> HttpResponse:
     return send_discharge_summary(request, own_program(request, pk))

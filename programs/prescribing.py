@@ -22,7 +22,7 @@ from clinic.models import Clinician, Patient, User
 from exercises.dose import SIDE_WORDS, Dose, Side, describe_dose, describe_reps
 from exercises.models import Exercise
 from programs.dates import readable_date
-from programs.models import DOSE_FIELDS, Program, ProgramItem, ProgramVersion
+from programs.models import ITEM_FIELDS, QUALIFIER_LENGTH, Program, ProgramItem, ProgramVersion
 
 PROGRAM_FIELDS = [
     "title",
@@ -114,8 +114,9 @@ def create_template(
 
 
 def copy_program(source: Program, patient: Patient, *, by: User) -> Program:
-    """A draft for another patient of the same clinic with the same exercises and doses."""
-    if patient.clinic_id != source.clinic_id:
+    """A draft for another patient of the same clinic with the same exercises and doses. A
+    library template (no clinic) may be copied for any clinic's patient."""
+    if source.clinic_id is not None and patient.clinic_id != source.clinic_id:
         raise ProgramChangeError("Programs can be copied only within the clinic.")
     values = {field: getattr(source, field) for field in PROGRAM_FIELDS}
     values.update(start_date=patient.clinic.today(), end_date=None)
@@ -163,7 +164,7 @@ def add_item(
     with changing(program, revision, by) as locked:
         if side is None and locked.items.filter(exercise=exercise).exists():
             raise already_in_program(exercise)
-        values = exercise.default_dose_values()
+        values = exercise.dose_values()
         if side is not None:
             values["side"] = side
         last = locked.items.aggregate(last=Max("position"))["last"]
@@ -181,7 +182,7 @@ def update_item(
     item: ProgramItem, values: dict[str, Any], *, revision: int | None, by: User
 ) -> None:
     with changing(item.program, revision, by):
-        for name in DOSE_FIELDS:
+        for name in ITEM_FIELDS:
             if name in values:
                 setattr(item, name, values[name])
         item.save()
@@ -233,7 +234,7 @@ RESISTANCE_FIELDS = ["band", "load_kg"]
 
 def is_hold_based(exercise: Exercise) -> bool:
     """A stretch or an isometric: its usual dose is a hold of 10 seconds or more."""
-    return exercise.default_hold_min >= HOLD_BASED_FROM_SECONDS
+    return exercise.hold_min >= HOLD_BASED_FROM_SECONDS
 
 
 @dataclass(frozen=True)
@@ -256,13 +257,12 @@ def dose_for_swap(item: ProgramItem, exercise: Exercise, *, keep_dose: bool) -> 
     - the band or load is kept when both exercises are of one activity type (a band exercise
       for a band exercise); otherwise it is left out.
     """
-    usual = {**exercise.default_dose_values(), "rest_seconds": 0}
+    usual = exercise.dose_values()
     usual_work = {name: usual[name] for name in WORK_FIELDS}
     if not keep_dose:
-        values = {name: usual[name] for name in [*WORK_FIELDS, *RESISTANCE_FIELDS, "side"]}
         return SwapDose(
-            values,
-            f"Took {exercise.name}’s usual dose: {describe_dose(exercise.default_dose)}.",
+            {name: usual[name] for name in [*WORK_FIELDS, *RESISTANCE_FIELDS, "side"]},
+            f"Took {exercise.name}’s usual dose: {exercise.dose_text}.",
         )
     same_work = is_hold_based(item.exercise) == is_hold_based(exercise)
     same_resistance = item.exercise.activity_type == exercise.activity_type
@@ -274,8 +274,8 @@ def dose_for_swap(item: ProgramItem, exercise: Exercise, *, keep_dose: bool) -> 
         values.update(usual_work)
     kept.append(SIDE_WORDS.get(Side(item.side)) or "both sides together")
     if same_resistance:
-        if item.resistance_text:
-            kept.append(f"with {item.resistance_text}")
+        if item.dose.resistance:
+            kept.append(f"with {item.dose.resistance}")
     else:
         values.update({name: usual[name] for name in RESISTANCE_FIELDS})
     kept.append(item.frequency_text if item.has_own_frequency else item.program.frequency_text)
@@ -285,8 +285,8 @@ def dose_for_swap(item: ProgramItem, exercise: Exercise, *, keep_dose: bool) -> 
     if not same_work:
         message += f"; took {_work_words(usual_work)} from {exercise.name}’s usual dose"
     message += "."
-    if not same_resistance and item.resistance_text:
-        message += f" Left out {item.resistance_text}, which does not go with {exercise.name}."
+    if not same_resistance and item.dose.resistance:
+        message += f" Left out {item.dose.resistance}, which does not go with {exercise.name}."
     return SwapDose(values, message)
 
 
@@ -313,10 +313,10 @@ def activate(program: Program, *, revision: int | None, by: User) -> None:
         if not locked.items.exists():
             raise ProgramChangeError("Add at least one exercise before activating the program.")
         locked.status = Program.Status.ACTIVE
-        locked.start_date = locked.start_date or locked.clinic.today()
+        locked.start_date = locked.start_date or locked.today()
         locked.activated_at = timezone.now()
         locked.save()
-        patient = locked.patient
+        patient = locked.require_patient()
         if patient.status == Patient.Status.DISCHARGED:
             patient.status = Patient.Status.ACTIVE  # back in care with a new program
             patient.save(update_fields=["status", "updated_at"])
@@ -333,7 +333,7 @@ def discharge(
             raise StaleProgram
         if locked.status != Program.Status.ACTIVE:
             raise ProgramChangeError("Only an active program can be discharged.")
-        today = on or locked.clinic.today()
+        today = on or locked.today()
         locked.status = Program.Status.DISCHARGED
         locked.discharged_at = timezone.now()
         locked.discharged_by = by
@@ -342,7 +342,7 @@ def discharge(
             locked.end_date = max(today, locked.start_date or today)
         locked.revision += 1
         locked.save()
-        patient = locked.patient
+        patient = locked.require_patient()
         still_active = patient.programs.filter(status=Program.Status.ACTIVE).exists()
         if not still_active and patient.status == Patient.Status.ACTIVE:
             patient.status = Patient.Status.DISCHARGED
@@ -413,7 +413,6 @@ def _qualifiers(group: list[ProgramItem]) -> list[str]:
         return [""]
     sides = [SIDE_NAMES[Side(item.side)] for item in group]
     volumes = [f"{item.sets}×{_reps_number(item)}" for item in group]
-    limit = ProgramItem._meta.get_field("qualifier").max_length
     for names in [
         sides,
         volumes,
@@ -421,7 +420,7 @@ def _qualifiers(group: list[ProgramItem]) -> list[str]:
         [item.dose_text for item in group],
         [item.prescription_text for item in group],
     ]:
-        if len(set(names)) == len(names) and all(len(name) <= limit for name in names):
+        if len(set(names)) == len(names) and all(len(name) <= QUALIFIER_LENGTH for name in names):
             return names
     return [str(number) for number in range(1, len(group) + 1)]
 
@@ -466,7 +465,7 @@ def _reps_number(item: ProgramItem) -> str:
 def record_version(program: Program, by: User) -> ProgramVersion | None:
     previous = program.versions.order_by("-number").first()
     after = snapshot(program)
-    year = program.clinic.today().year
+    year = program.today().year
     changes = describe_changes(previous.snapshot if previous else None, after, year=year)
     if previous and not changes:
         return None
@@ -520,6 +519,17 @@ def describe_changes(
                 f"Your program “{after['title']}” has {count} exercise{plural}: {names}.",
             )
         ]
+    return [
+        *_program_changes(before, after, year),
+        *_item_changes(before, after),
+        *_order_changes(before, after),
+    ]
+
+
+def _program_changes(
+    before: dict[str, Any], after: dict[str, Any], year: int
+) -> list[tuple[str, str]]:
+    """Changes to the program as a whole: title, how often, dates, note."""
     lines = []
     if before["title"] != after["title"]:
         lines.append(
@@ -543,17 +553,18 @@ def describe_changes(
             )
     if before["note"] != after["note"]:
         lines.append(("New note from your physio.", "Your physio left you a new note."))
+    return lines
 
+
+def _item_changes(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[str, str]]:
+    """Exercises removed, added, swapped, or with a new dose, frequency or note."""
     old = {item["id"]: item for item in before["items"]}
-    new = {item["id"]: item for item in after["items"]}
-    for item in before["items"]:
-        if item["id"] not in new:
-            lines.append(
-                (
-                    f"Removed {item['exercise']}.",
-                    f"{item['exercise']} is no longer in your program.",
-                )
-            )
+    new = {item["id"] for item in after["items"]}
+    lines = [
+        (f"Removed {item['exercise']}.", f"{item['exercise']} is no longer in your program.")
+        for item in before["items"]
+        if item["id"] not in new
+    ]
     for item in after["items"]:
         was = old.get(item["id"])
         name, prescription = item["exercise"], item["prescription"]
@@ -561,30 +572,43 @@ def describe_changes(
             lines.append(
                 (f"Added {name}: {prescription}.", f"New exercise: {name}, {prescription}.")
             )
-            continue
-        if was["exercise_id"] != item["exercise_id"]:
+        elif was["exercise_id"] != item["exercise_id"]:
             lines.append(
                 (
                     f"{was['exercise']} is now {name}: {prescription}.",
                     f"{was['exercise']} has changed to {name}: {prescription}.",
                 )
             )
-            continue
-        if was["dose"] != item["dose"]:
-            lines.append((f"{name}: {_dose_change(was, item)}", f"{name} is now {prescription}."))
-        if was["own_frequency"] != item["own_frequency"]:
-            often = item["own_frequency"] or after["frequency"]
-            lines.append((f"{name}: how often is now {often}", f"{name} is now {prescription}."))
-        if was["note"] != item["note"] and item["note"]:
-            lines.append(
-                (f"{name}: new note: {item['note']}", f"New note for {name}: {item['note']}")
-            )
+        else:
+            lines += _same_exercise_changes(was, item, after["frequency"])
+    return lines
+
+
+def _same_exercise_changes(
+    was: dict[str, Any], item: dict[str, Any], program_frequency: str
+) -> list[tuple[str, str]]:
+    name, prescription = item["exercise"], item["prescription"]
+    lines = []
+    if was["dose"] != item["dose"]:
+        lines.append((f"{name}: {_dose_change(was, item)}", f"{name} is now {prescription}."))
+    if was["own_frequency"] != item["own_frequency"]:
+        often = item["own_frequency"] or program_frequency
+        lines.append((f"{name}: how often is now {often}", f"{name} is now {prescription}."))
+    if was["note"] != item["note"] and item["note"]:
+        lines.append((f"{name}: new note: {item['note']}", f"New note for {name}: {item['note']}"))
+    return lines
+
+
+def _order_changes(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[str, str]]:
+    """The kept exercises in a new order."""
+    old = {item["id"] for item in before["items"]}
+    new = {item["id"] for item in after["items"]}
     kept_before = [item["id"] for item in before["items"] if item["id"] in new]
     kept_after = [item["id"] for item in after["items"] if item["id"] in old]
-    if kept_before != kept_after:
-        order = ", ".join(item["exercise"] for item in after["items"])
-        lines.append((f"New order: {order}.", f"Your exercises are now in this order: {order}."))
-    return lines
+    if kept_before == kept_after:
+        return []
+    order = ", ".join(item["exercise"] for item in after["items"])
+    return [(f"New order: {order}.", f"Your exercises are now in this order: {order}.")]
 
 
 def _dose_change(was: dict[str, Any], now: dict[str, Any]) -> str:

@@ -11,7 +11,14 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from programs.adherence import program_window
-from programs.models import Difficulty, Program, ProgramItem, SessionEntry, SessionLog
+from programs.models import (
+    Difficulty,
+    EntryStatus,
+    Program,
+    ProgramItem,
+    SessionEntry,
+    SessionLog,
+)
 
 BACKDATE_DAYS = 7
 
@@ -206,7 +213,7 @@ def entry_initial(item: ProgramItem, entry: SessionEntry | None) -> dict[str, An
     if entry is None:
         return {"sets": item.sets, "reps": prefilled_reps(item)}
     return {
-        "status": "done" if entry.done else "skipped",
+        "status": EntryStatus.DONE if entry.done else EntryStatus.SKIPPED,
         "reason": entry.skip_reason,
         "sets": entry.sets_done if entry.done else item.sets,
         "reps": entry.reps_done if entry.done else prefilled_reps(item),

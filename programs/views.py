@@ -13,10 +13,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from clinic.access import clinician_required, patient_for, patients_for
+from clinic.access import ClinicianRequest, clinician_required, patient_for, patients_for
+from clinic.forms import search_text
 from clinic.models import Patient
 from exercises.access import exercises_for
-from exercises.ladder import Ladder, ladders_for
+from exercises.ladder import Ladder, Rung, ladders_for
+from exercises.models import LinkKind
 from programs import prescribing
 from programs.access import item_for, program_for, programs_for
 from programs.documents import discharge_with_summary, portal_link
@@ -51,7 +53,7 @@ def posted_revision(request: HttpRequest) -> int:
 
 
 def builder_context(
-    request: HttpRequest,
+    request: ClinicianRequest,
     program: Program,
     *,
     item_forms: dict[int, ItemForm] | None = None,
@@ -89,7 +91,7 @@ def builder_context(
     }
 
 
-def builder_response(request: HttpRequest, program: Program, **context: Any) -> HttpResponse:
+def builder_response(request: ClinicianRequest, program: Program, **context: Any) -> HttpResponse:
     """After a change: the refreshed builder for htmx, else back to the builder page (or the
     page with its error messages when the change was refused)."""
     has_errors = bool(
@@ -109,7 +111,7 @@ def builder_response(request: HttpRequest, program: Program, **context: Any) -> 
 
 
 def refused(
-    request: HttpRequest, program: Program, error: ProgramChangeError, **context: Any
+    request: ClinicianRequest, program: Program, error: ProgramChangeError, **context: Any
 ) -> HttpResponse:
     program.refresh_from_db()
     if request.htmx:
@@ -123,7 +125,7 @@ def refused(
 
 @require_http_methods(["GET", "POST"])
 @clinician_required
-def program_create(request: HttpRequest, pk: int) -> HttpResponse:
+def program_create(request: ClinicianRequest, pk: int) -> HttpResponse:
     patient = patient_for(request.user, pk)
     templates = programs_for(request.user).exclude(scope=Program.Scope.PATIENT).order_by("title")
     form = NewProgramForm(
@@ -141,15 +143,15 @@ def program_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @clinician_required
-def program_builder(request: HttpRequest, pk: int) -> HttpResponse:
+def program_builder(request: ClinicianRequest, pk: int) -> HttpResponse:
     program = program_for(request.user, pk)
     context = builder_context(request, program)
     context["search"] = library_results(request, request.GET.get("q", ""))
     return render(request, "programs/builder.html", context)
 
 
-def library_results(request: HttpRequest, query: str) -> dict[str, Any]:
-    query = query.strip()[:100]
+def library_results(request: ClinicianRequest, query: str) -> dict[str, Any]:
+    query = search_text(query)[:100]
     results = []
     if query:
         results = list(exercises_for(request.user).active().search(query)[:SEARCH_RESULTS])
@@ -158,10 +160,12 @@ def library_results(request: HttpRequest, query: str) -> dict[str, Any]:
 
 @require_safe
 @clinician_required
-def program_search(request: HttpRequest, pk: int) -> HttpResponse:
+def program_search(request: ClinicianRequest, pk: int) -> HttpResponse:
     program = program_for(request.user, pk)
     if not request.htmx:
-        return redirect(f"{program.get_absolute_url()}?q={request.GET.get('q', '')}")
+        return redirect(
+            f"{program.get_absolute_url()}?{urlencode({'q': request.GET.get('q', '')})}"
+        )
     return render(
         request,
         "programs/_search_results.html",
@@ -175,7 +179,7 @@ def program_search(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @clinician_required
-def program_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def program_preview(request: ClinicianRequest, pk: int) -> HttpResponse:
     program = program_for(request.user, pk)
     items = list(program.items.select_related("exercise"))
     return render(request, "programs/preview.html", {"program": program, "items": items})
@@ -186,13 +190,14 @@ def program_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @clinician_required
-def item_add(request: HttpRequest, pk: int) -> HttpResponse:
+def item_add(request: ClinicianRequest, pk: int) -> HttpResponse:
     """Add an exercise from the search results; with `side`, a second item of an exercise
     already in the program ("Add again for one side")."""
     program = program_for(request.user, pk)
-    exercise = get_object_or_404(
-        exercises_for(request.user).active(), pk=request.POST.get("exercise") or 0
-    )
+    exercise_pk = request.POST.get("exercise", "")
+    if not exercise_pk.isascii() or not exercise_pk.isdigit():
+        raise Http404("No such exercise.")
+    exercise = get_object_or_404(exercises_for(request.user).active(), pk=int(exercise_pk))
     query = request.POST.get("q", "")
     try:
         prescribing.add_item(
@@ -213,7 +218,7 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @clinician_required
-def item_update(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def item_update(request: ClinicianRequest, pk: int, item_pk: int) -> HttpResponse:
     program = program_for(request.user, pk)
     item = item_for(program, item_pk)
     form = ItemForm(request.POST, instance=item, prefix=f"item-{item.pk}")
@@ -231,7 +236,7 @@ def item_update(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 
 @require_POST
 @clinician_required
-def item_move(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def item_move(request: ClinicianRequest, pk: int, item_pk: int) -> HttpResponse:
     program = program_for(request.user, pk)
     item = item_for(program, item_pk)
     step = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
@@ -246,7 +251,7 @@ def item_move(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 
 @require_POST
 @clinician_required
-def item_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def item_remove(request: ClinicianRequest, pk: int, item_pk: int) -> HttpResponse:
     program = program_for(request.user, pk)
     item = item_for(program, item_pk)
     try:
@@ -258,17 +263,18 @@ def item_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 
 @require_POST
 @clinician_required
-def item_swap(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def item_swap(request: ClinicianRequest, pk: int, item_pk: int) -> HttpResponse:
     """One-click progress, regress or alternative along the library's links."""
     program = program_for(request.user, pk)
     item = item_for(program, item_pk)
     ladder = ladders_for([item.exercise], request.clinician.clinic)[item.exercise_id]
     kind, _, exercise_pk = request.POST.get("swap", "").partition(":")
-    rungs = {
-        "progression": ladder.progressions,
-        "regression": ladder.regressions,
-        "alternative": ladder.alternatives,
-    }.get(kind, [])
+    by_kind: dict[str, list[Rung]] = {
+        LinkKind.PROGRESSION: ladder.progressions,
+        LinkKind.REGRESSION: ladder.regressions,
+        LinkKind.ALTERNATIVE: ladder.alternatives,
+    }
+    rungs = by_kind.get(kind, [])
     target = next((rung.exercise for rung in rungs if str(rung.exercise.pk) == exercise_pk), None)
     if target is None:
         raise Http404("That exercise is not on this exercise's ladder.")
@@ -287,7 +293,7 @@ def item_swap(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 
 @require_POST
 @clinician_required
-def program_settings(request: HttpRequest, pk: int) -> HttpResponse:
+def program_settings(request: ClinicianRequest, pk: int) -> HttpResponse:
     program = program_for(request.user, pk)
     form = ProgramForm(request.POST, instance=program, prefix="program")
     if not form.is_valid():
@@ -304,21 +310,22 @@ def program_settings(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @clinician_required
-def program_activate(request: HttpRequest, pk: int) -> HttpResponse:
+def program_activate(request: ClinicianRequest, pk: int) -> HttpResponse:
     program = program_for(request.user, pk)
     try:
         prescribing.activate(program, revision=posted_revision(request), by=request.user)
     except ProgramChangeError as error:
         return refused(request, program, error)
     messages.success(
-        request, f"{program.title} is active: {program.patient.first_name} can see it now."
+        request,
+        f"{program.title} is active: {program.require_patient().first_name} can see it now.",
     )
     return redirect(program)
 
 
 @require_http_methods(["GET", "POST"])
 @clinician_required
-def program_discharge(request: HttpRequest, pk: int) -> HttpResponse:
+def program_discharge(request: ClinicianRequest, pk: int) -> HttpResponse:
     program = program_for(request.user, pk)
     if program.status != Program.Status.ACTIVE:
         raise Http404("Only active programs are discharged.")
@@ -347,13 +354,13 @@ def program_discharge(request: HttpRequest, pk: int) -> HttpResponse:
                 f"{program.title} was discharged. Everything is kept, and the discharge summary "
                 "is ready to download.",
             )
-            return redirect(program.patient)
+            return redirect(program.require_patient())
     return render(request, "programs/discharge.html", {"program": program, "form": form})
 
 
 @require_http_methods(["GET", "POST"])
 @clinician_required
-def program_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def program_delete(request: ClinicianRequest, pk: int) -> HttpResponse:
     program = program_for(request.user, pk)
     if not (program.is_template and program.is_editable) and program.status != Program.Status.DRAFT:
         raise Http404("Only drafts and your templates can be deleted.")
@@ -368,7 +375,7 @@ def program_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @clinician_required
-def program_copy(request: HttpRequest, pk: int) -> HttpResponse:
+def program_copy(request: ClinicianRequest, pk: int) -> HttpResponse:
     program = program_for(request.user, pk)
     patients = patients_for(request.user).filter(status=Patient.Status.ACTIVE)
     if program.patient_id:
@@ -376,15 +383,19 @@ def program_copy(request: HttpRequest, pk: int) -> HttpResponse:
     form = CopyForm(request.POST or None, patients=patients)
     if request.method == "POST" and form.is_valid():
         patient = form.cleaned_data["patient"]
-        copy = prescribing.copy_program(program, patient, by=request.user)
-        messages.success(request, f"A draft copy was made for {patient.full_name}.")
-        return redirect(copy)
+        try:
+            copy = prescribing.copy_program(program, patient, by=request.user)
+        except ProgramChangeError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"A draft copy was made for {patient.full_name}.")
+            return redirect(copy)
     return render(request, "programs/copy.html", {"form": form, "program": program})
 
 
 @require_http_methods(["GET", "POST"])
 @clinician_required
-def program_save_template(request: HttpRequest, pk: int) -> HttpResponse:
+def program_save_template(request: ClinicianRequest, pk: int) -> HttpResponse:
     program = program_for(request.user, pk)
     form = TemplateForm(request.POST or None, initial={"title": program.title})
     if request.method == "POST" and form.is_valid():
@@ -409,7 +420,7 @@ def program_save_template(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @clinician_required
-def template_list(request: HttpRequest) -> HttpResponse:
+def template_list(request: ClinicianRequest) -> HttpResponse:
     templates = (
         programs_for(request.user)
         .exclude(scope=Program.Scope.PATIENT)
@@ -421,7 +432,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @clinician_required
-def template_create(request: HttpRequest) -> HttpResponse:
+def template_create(request: ClinicianRequest) -> HttpResponse:
     form = TemplateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         template = prescribing.create_template(

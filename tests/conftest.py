@@ -9,11 +9,15 @@ operator: staff superuser with no clinic (runs the physio admin)
 from __future__ import annotations
 
 import shutil
+from contextlib import contextmanager
+from smtplib import SMTPException
+from typing import Any
+from unittest import mock
 
 import pytest
 from django.test import Client
 
-from clinic.models import Clinician
+from clinic.models import Clinic, Clinician, Patient, User
 from tests.factories import ClinicFactory, ClinicianFactory, PatientFactory, UserFactory
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -21,22 +25,24 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 @pytest.fixture(autouse=True)
 def _media_in_a_temporary_folder(settings, tmp_path):
-    """Uploads and stored PDFs go to a folder of the test's own, never the project's media."""
+    """Uploads and stored documents go to folders of the test's own, never the project's."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DOCUMENTS_ROOT = tmp_path / "documents"
 
 
-@pytest.fixture
-def clinic_a(db):
+# Each persona is made by one function, used by its fixture below and by `all_personas` for
+# modules that build their world once (the access matrix).
+
+
+def make_clinic_a() -> Clinic:
     return ClinicFactory(name="Northside Physio", slug="northside")
 
 
-@pytest.fixture
-def clinic_b(db):
+def make_clinic_b() -> Clinic:
     return ClinicFactory(name="Southside Physio", slug="southside")
 
 
-@pytest.fixture
-def admin_a(clinic_a):
+def make_admin_a(clinic_a: Clinic) -> Clinician:
     return ClinicianFactory(
         clinic=clinic_a,
         role=Clinician.Role.ADMIN,
@@ -45,22 +51,19 @@ def admin_a(clinic_a):
     )
 
 
-@pytest.fixture
-def clinician_a(clinic_a):
+def make_clinician_a(clinic_a: Clinic) -> Clinician:
     return ClinicianFactory(
         clinic=clinic_a, user__email="carl@northside.example", user__full_name="Carl Clinician"
     )
 
 
-@pytest.fixture
-def clinician_b(clinic_b):
+def make_clinician_b(clinic_b: Clinic) -> Clinician:
     return ClinicianFactory(
         clinic=clinic_b, user__email="bea@southside.example", user__full_name="Bea Other"
     )
 
 
-@pytest.fixture
-def patient_a(clinician_a):
+def make_patient_a(clinician_a: Clinician) -> Patient:
     return PatientFactory(
         primary_clinician=clinician_a,
         first_name="Pat",
@@ -70,8 +73,7 @@ def patient_a(clinician_a):
     )
 
 
-@pytest.fixture
-def patient_a2(clinician_a):
+def make_patient_a2(clinician_a: Clinician) -> Patient:
     return PatientFactory(
         primary_clinician=clinician_a,
         first_name="Nina",
@@ -80,8 +82,7 @@ def patient_a2(clinician_a):
     )
 
 
-@pytest.fixture
-def patient_b(clinician_b):
+def make_patient_b(clinician_b: Clinician) -> Patient:
     return PatientFactory(
         primary_clinician=clinician_b,
         first_name="Olly",
@@ -91,9 +92,68 @@ def patient_b(clinician_b):
     )
 
 
+def make_operator() -> User:
+    return UserFactory(email="ops@physio.example", is_staff=True, is_superuser=True)
+
+
+def all_personas() -> dict[str, Any]:
+    """Every persona at once, named as the fixtures are."""
+    clinic_a, clinic_b = make_clinic_a(), make_clinic_b()
+    clinician_a, clinician_b = make_clinician_a(clinic_a), make_clinician_b(clinic_b)
+    return {
+        "admin_a": make_admin_a(clinic_a),
+        "clinician_a": clinician_a,
+        "clinician_b": clinician_b,
+        "patient_a": make_patient_a(clinician_a),
+        "patient_a2": make_patient_a2(clinician_a),
+        "patient_b": make_patient_b(clinician_b),
+        "operator": make_operator(),
+    }
+
+
+@pytest.fixture
+def clinic_a(db):
+    return make_clinic_a()
+
+
+@pytest.fixture
+def clinic_b(db):
+    return make_clinic_b()
+
+
+@pytest.fixture
+def admin_a(clinic_a):
+    return make_admin_a(clinic_a)
+
+
+@pytest.fixture
+def clinician_a(clinic_a):
+    return make_clinician_a(clinic_a)
+
+
+@pytest.fixture
+def clinician_b(clinic_b):
+    return make_clinician_b(clinic_b)
+
+
+@pytest.fixture
+def patient_a(clinician_a):
+    return make_patient_a(clinician_a)
+
+
+@pytest.fixture
+def patient_a2(clinician_a):
+    return make_patient_a2(clinician_a)
+
+
+@pytest.fixture
+def patient_b(clinician_b):
+    return make_patient_b(clinician_b)
+
+
 @pytest.fixture
 def operator(db):
-    return UserFactory(email="ops@physio.example", is_staff=True, is_superuser=True)
+    return make_operator()
 
 
 def client_for(user) -> Client:
@@ -101,6 +161,19 @@ def client_for(user) -> Client:
     if user is not None:
         client.force_login(user)
     return client
+
+
+@contextmanager
+def mail_server_down():
+    """The mail server refuses every message; yields the messages it was given."""
+    attempted = []
+
+    def refuse(backend, messages):
+        attempted.extend(messages)
+        raise SMTPException("451 try again later")
+
+    with mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse):
+        yield attempted
 
 
 # --- real-browser tests -------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import uuid
 from datetime import date
 
 import factory
@@ -78,7 +79,7 @@ class ExerciseFactory(factory.django.DjangoModelFactory):
     body_part = "knee"
     activity_type = "body_weight"
     steps = factory.LazyFunction(lambda: ["Stand tall.", "Bend your knees a little."])
-    default_reps_min = 10
+    reps_min = 10
 
 
 def active_program(
@@ -97,3 +98,46 @@ def active_program(
     prescribing.activate(program, revision=None, by=clinician.user)
     program.refresh_from_db()
     return program
+
+
+def logged_session(
+    program,
+    day,
+    *,
+    done=True,
+    pain=None,
+    sets=None,
+    reps=None,
+    difficulty="",
+    note="",
+    slot=1,
+):
+    """A session logged as the portal logs one (programs.sessions.log_session): every item of
+    the program, done or skipped, with the prescribed sets and reps unless given.
+
+    `done` is True, False, or the items that were done (the others skipped)."""
+    from programs.sessions import EntryValues, log_session
+
+    items = list(program.items.select_related("exercise", "program"))
+    entries = []
+    for item in items:
+        did = done if isinstance(done, bool) else item in done
+        entries.append(
+            EntryValues(
+                item=item,
+                done=did,
+                sets_done=item.sets if sets is None else sets,
+                reps_done=(item.reps_min if reps is None else reps) if did else None,
+                pain=pain,
+            )
+        )
+    session, _ = log_session(
+        program,
+        day=day,
+        slot=slot,
+        token=uuid.uuid4(),
+        entries=entries,
+        difficulty=difficulty,
+        note=note,
+    )
+    return session

@@ -20,6 +20,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
+from django.db import transaction
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from clinic.invitations import send_invitation
@@ -30,8 +32,12 @@ from programs import prescribing
 from programs.loader import load_templates
 from programs.models import AlertHandled, DocumentDownload, Program, SessionLog
 from programs.sessions import log_session
-from tests.conftest import client_for
-from tests.factories import ClinicianFactory, ExerciseFactory
+from tests.conftest import all_personas, client_for
+from tests.factories import (
+    ClinicianFactory,
+    ExerciseFactory,
+    PatientFactory,
+)
 
 PERSONAS = ["anon", "patient_a", "patient_b", "clinician_a", "admin_a", "clinician_b", "operator"]
 ADMIN_PREFIX = "physio-admin/"
@@ -104,6 +110,11 @@ CLINIC_A_CHANGES = outcome(404, anon=302, **CLINIC_A_STAFF_REDIRECT)
 MATRIX: dict[str, Case] = {
     "home": Case(named("home"), outcome(302)),
     "healthz": Case(named("healthz"), outcome(200)),
+    # Public pictures are anyone's by their random name (tests/test_private_documents.py); the
+    # world has none, and nothing but a picture is ever served there.
+    "public_media": Case(
+        lambda w: reverse("public_media", args=["exercises/none.png"]), outcome(404)
+    ),
     "login": Case(named("login"), outcome(302, anon=200), outcome(302, anon=200)),
     "logout": Case(named("logout"), ALL_405, outcome(302)),
     "password_change": Case(
@@ -380,8 +391,9 @@ def discharged_program(patient, clinician, exercise) -> Program:
     return program
 
 
-@pytest.fixture
-def world(admin_a, clinician_a, clinician_b, patient_a, patient_a2, patient_b, operator):
+def build_world(
+    admin_a, clinician_a, clinician_b, patient_a, patient_a2, patient_b, operator
+) -> World:
     sent = send_invitation(patient_a2, sent_by=clinician_a.user, base_url="http://testserver/")
     token = sent.link.rstrip("/").rsplit("/", 1)[-1]
     group = Group.objects.create(name="Reviewers")
@@ -438,6 +450,43 @@ def world(admin_a, clinician_a, clinician_b, patient_a, patient_a2, patient_b, o
     )
 
 
+@pytest.fixture(scope="module")
+def media_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(scope="module")
+def documents_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("documents")
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, media_root, documents_root):
+    """The module's tests share one world, and so one media and one documents folder: the
+    discharge summary the world stores must still be there for the tests that download it."""
+    settings.MEDIA_ROOT = media_root
+    settings.DOCUMENTS_ROOT = documents_root
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker, media_root, documents_root):
+    """The world, built once for the module inside a transaction that is rolled back when the
+    module is done. Each test runs in a savepoint of its own inside it (the `db` fixture), so
+    what one test's requests change, the next test never sees."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media_root, DOCUMENTS_ROOT=documents_root),
+        transaction.atomic(),
+    ):
+        yield build_world(**all_personas())
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(shared_world, db):
+    return shared_world
+
+
 @pytest.mark.parametrize("key,route", ALL_ROUTES, ids=[key for key, _ in ALL_ROUTES])
 def test_access(world, key, route):
     case = classify(key, route)
@@ -462,9 +511,11 @@ def test_access(world, key, route):
     assert wrong == [], f"{url}: " + "; ".join(wrong)
 
 
-def test_state_changes_need_a_csrf_token(clinician_a, patient_a2):
-    client = client_for(clinician_a.user)
+def test_state_changes_need_a_csrf_token(world):
+    # The world is still in the database here, so this test brings a patient of its own.
+    newcomer = PatientFactory(primary_clinician=world.patient_a.primary_clinician)
+    client = client_for(world.users["clinician_a"])
     client.handler.enforce_csrf_checks = True
-    response = client.post(reverse("patient_invite", args=[patient_a2.pk]))
+    response = client.post(reverse("patient_invite", args=[newcomer.pk]))
     assert response.status_code == 403
-    assert not Invitation.objects.exists()
+    assert not Invitation.objects.filter(patient=newcomer).exists()

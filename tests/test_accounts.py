@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import client_for
@@ -54,7 +55,10 @@ def test_deactivated_clinician_can_no_longer_reach_clinic_pages(clinician_a):
 def test_archived_patient_loses_portal_access(patient_a):
     client = client_for(patient_a.user)
     patient_a.archive()
-    assert client.get(reverse("portal_home")).status_code == 404
+    response = client.get(reverse("portal_home"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    patient_a.user.refresh_from_db()
+    assert client_for(patient_a.user).get(reverse("portal_home")).status_code == 404
 
 
 def test_password_change(clinician_a):
@@ -128,3 +132,39 @@ def test_one_address_trying_many_emails_is_throttled(client, clinician_a):
         sign_in(client, f"guess{n}@example.com", "wrong")
     refused = sign_in(client, "carl@northside.example")
     assert "Too many failed sign-in attempts" in refused.content.decode()
+
+
+def test_a_flood_from_one_address_does_not_lock_the_owner_out_elsewhere(clinician_a):
+    attacker, owner = Client(REMOTE_ADDR="203.0.113.9"), Client(REMOTE_ADDR="198.51.100.7")
+    for _ in range(40):
+        sign_in(attacker, "carl@northside.example", "wrong")
+    assert "Too many" in sign_in(attacker, "carl@northside.example").content.decode()
+    assert sign_in(owner, "carl@northside.example").status_code == 302
+
+
+def test_behind_the_proxy_the_clients_own_address_is_throttled(settings, clinician_a):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The proxy appends the address it saw; the first entry is the client's own claim.
+    attacker = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.9")
+    owner = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.1.1.1, 198.51.100.7")
+    for _ in range(5):
+        sign_in(attacker, "carl@northside.example", "wrong")
+    assert "Too many" in sign_in(attacker, "carl@northside.example").content.decode()
+    assert sign_in(owner, "carl@northside.example").status_code == 302
+    from clinic.models import LoginFailure
+
+    assert set(LoginFailure.objects.values_list("ip", flat=True)) == {"203.0.113.9"}
+
+
+def test_the_physio_admin_sign_in_is_throttled_too(operator):
+    client = Client()
+    url = reverse("admin:login")
+    for _ in range(5):
+        response = client.post(url, {"username": "ops@physio.example", "password": "wrong"})
+        assert response.status_code == 200
+    refused = client.post(url, {"username": "ops@physio.example", "password": PASSWORD})
+    assert "Too many failed sign-in attempts" in refused.content.decode()
+    assert client.get(reverse("admin:index")).status_code == 302
+    from clinic.models import LoginFailure
+
+    assert LoginFailure.objects.filter(email="ops@physio.example").count() == 5

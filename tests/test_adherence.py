@@ -1,7 +1,6 @@
 """Adherence against cases worked out by hand. The week used: Monday 2 November 2026 to
 Sunday 8 November 2026 (the clinic is in Europe/London)."""
 
-import uuid
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,8 +9,8 @@ import pytest
 from exercises.dose import weekday_mask
 from programs import prescribing
 from programs.adherence import adherence
-from programs.models import Program, SessionEntry, SessionLog
-from tests.factories import ExerciseFactory
+from programs.models import Program
+from tests.factories import ExerciseFactory, logged_session
 
 MON = date(2026, 11, 2)
 LONDON = ZoneInfo("Europe/London")
@@ -51,22 +50,7 @@ def build(clinician_a, patient_a):
 
 def log(program, on, done_items, slot=1):
     """A session on that day with the given items done (the rest skipped)."""
-    session = SessionLog.objects.create(
-        program=program,
-        version=program.versions.order_by("-number").first(),
-        date=on,
-        slot=slot,
-        token=uuid.uuid4(),
-    )
-    for item in program.items.all():
-        SessionEntry.objects.create(
-            session=session,
-            item=item,
-            item_ref=item.pk,
-            exercise_name="x",
-            prescription="x",
-            done=item in done_items,
-        )
+    logged_session(program, on, done=list(done_items), slot=slot)
 
 
 def items(program):

@@ -115,11 +115,17 @@ def test_clinician_adds_a_clinic_exercise(page: Page, live_server, clinician_a):
     page.get_by_label("Activity type").select_option(label="Body-weight strength")
     page.get_by_label("Steps").fill("Hold a chair.\nRise up onto your toes.\nLower slowly.")
     page.get_by_label("Reps", exact=True).fill("12")
+    page.get_by_label("Rest between sets (seconds)").fill("60")
+    page.get_by_label("Band", exact=True).select_option(label="Red (light)")
     page.get_by_label("Easier versions (regressions)").select_option(label="Clamshell")
     page.get_by_role("button", name="Add exercise").click()
 
     expect(page.get_by_role("heading", name="Heel raise")).to_be_visible()
-    expect(page.get_by_text("3 sets of 12 reps, each side")).to_be_visible()
+    expect(
+        page.get_by_text(
+            "3 sets of 12 reps, each side, with a red band, rest 1 minute between sets"
+        )
+    ).to_be_visible()
     expect(page.locator(".ladder-group", has_text="Easier").get_by_role("link")).to_have_text(
         "Clamshell"
     )
@@ -399,7 +405,7 @@ def test_clinic_admin_manages_the_team_and_settings(page: Page, live_server, adm
     page.get_by_label("Full name").fill("Dee Newhire")
     page.get_by_label("Email address").fill("dee@northside.example")
     page.get_by_role("button", name="Send the invitation").click()
-    expect(page.get_by_text("Dee Newhire was invited by email.")).to_be_visible()
+    expect(page.get_by_text("An invitation was emailed to dee@northside.example.")).to_be_visible()
     assert "dee@northside.example" in mail.outbox[-1].to
 
     page.once("dialog", lambda dialog: dialog.accept())

@@ -1,17 +1,15 @@
-import uuid
 from datetime import timedelta
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 
-from clinic.models import Clinician, Patient
+from clinic.models import Patient
 from exercises.loader import load_library
 from programs.charts import adherence_chart, pain_chart, pain_series, weekly_adherence
 from programs.insights import caseload, recent_entries, suggest, summarize
-from programs.models import AlertHandled, Program, SessionEntry, SessionLog
+from programs.models import AlertHandled, Program
 from tests.conftest import client_for
-from tests.factories import ClinicianFactory, PatientFactory, active_program
+from tests.factories import PatientFactory, active_program, logged_session
 
 
 @pytest.fixture
@@ -33,29 +31,17 @@ def log(
     reps=None,
     slot=1,
 ):
-    today = program.patient.today()
-    session = SessionLog.objects.create(
-        program=program,
-        version=program.versions.order_by("-number").first(),
-        date=today - timedelta(days=days_ago),
-        slot=slot,
-        token=uuid.uuid4(),
+    return logged_session(
+        program,
+        program.patient.today() - timedelta(days=days_ago),
+        done=done,
+        pain=pain,
+        sets=sets,
+        reps=reps,
         difficulty=difficulty,
         note=note,
+        slot=slot,
     )
-    for item in program.items.all():
-        SessionEntry.objects.create(
-            session=session,
-            item=item,
-            item_ref=item.pk,
-            exercise_name=item.exercise.name,
-            prescription=item.prescription_text,
-            done=done,
-            pain=pain,
-            sets_done=item.sets if sets is None else sets,
-            reps_done=(item.reps_min if reps is None else reps) if done else None,
-        )
-    return session
 
 
 def summary_of(patient):
@@ -367,139 +353,6 @@ def test_caseload_query_count_is_fixed(db, clinician_a, count, django_assert_num
     with django_assert_num_queries(13):
         response = client.get(reverse("dashboard"))
     assert response.context["page"].paginator.count == count
-
-
-# --- clinic administration -----------------------------------------------------------------
-
-
-def test_admin_invites_a_clinician(admin_a):
-    response = client_for(admin_a.user).post(
-        reverse("staff_invite"),
-        {
-            "full_name": "Dee Newhire",
-            "email": "Dee@Northside.example",
-            "role": "clinician",
-        },
-    )
-    assert response.url == reverse("staff_list")
-    member = Clinician.objects.get(user__email="dee@northside.example")
-    assert member.clinic == admin_a.clinic and not member.user.has_usable_password()
-    assert "/accounts/password/reset/" in mail.outbox[0].body
-
-
-def test_invite_refuses_an_email_already_in_use(admin_a, clinician_b):
-    response = client_for(admin_a.user).post(
-        reverse("staff_invite"),
-        {
-            "full_name": "Bea",
-            "email": "BEA@southside.example",
-            "role": "clinician",
-        },
-    )
-    assert "already has an account" in response.content.decode()
-
-
-def test_deactivation_ends_sessions_at_once_and_reactivation_restores(admin_a, clinician_a):
-    theirs = client_for(clinician_a.user)
-    assert theirs.get(reverse("dashboard")).status_code == 200
-    client_for(admin_a.user).post(reverse("staff_deactivate", args=[clinician_a.pk]))
-    assert theirs.get(reverse("dashboard")).url.startswith(reverse("login"))
-    clinician_a.refresh_from_db()
-    assert not clinician_a.is_active and not clinician_a.user.is_active
-    client_for(admin_a.user).post(reverse("staff_reactivate", args=[clinician_a.pk]))
-    clinician_a.refresh_from_db()
-    assert clinician_a.is_active and clinician_a.user.is_active
-
-
-def test_the_last_active_admin_cannot_be_removed(admin_a):
-    second = ClinicianFactory(clinic=admin_a.clinic, role=Clinician.Role.ADMIN)
-    client = client_for(second.user)
-    client.post(reverse("staff_deactivate", args=[admin_a.pk]))  # fine: second stays
-    admin_a.refresh_from_db()
-    assert not admin_a.is_active
-    response = client_for(second.user).post(
-        reverse("staff_deactivate", args=[second.pk]), follow=True
-    )
-    assert "can&#x27;t deactivate yourself" in response.content.decode()
-    second.refresh_from_db()
-    assert second.is_active
-    admin_a.is_active = True
-    admin_a.save()
-    third = ClinicianFactory(clinic=admin_a.clinic, role=Clinician.Role.ADMIN, is_active=False)
-    assert third  # an inactive admin does not count
-    Clinician.objects.filter(pk=second.pk).update(is_active=False)
-    from clinic.staff import StaffError, set_active
-
-    with pytest.raises(StaffError, match="at least one active admin"):
-        set_active(admin_a, False, by=second)
-
-
-def test_clinicians_who_are_not_admins_cannot_manage_the_clinic(clinician_a, admin_a):
-    client = client_for(clinician_a.user)
-    assert client.get(reverse("staff_list")).status_code == 404
-    assert client.post(reverse("staff_deactivate", args=[admin_a.pk])).status_code == 404
-    admin_a.refresh_from_db()
-    assert admin_a.is_active
-
-
-def test_clinic_settings_save_and_validate(admin_a):
-    client = client_for(admin_a.user)
-    data = {
-        "name": "Northside Physio",
-        "timezone": "Europe/London",
-        "brand_colour": "#123abc",
-        "paper_size": "letter",
-        "silence_days": 6,
-        "handout_footer": "Call us any time.",
-        "pain_threshold": 5,
-        "emergency_number": "112",
-        "pain_advice": "",
-    }
-    page = client.get(reverse("clinic_settings")).content.decode()
-    assert "The standard advice reads" in page and "Stop the exercise that hurts" in page
-    client.post(reverse("clinic_settings"), data)
-    clinic = admin_a.clinic
-    clinic.refresh_from_db()
-    assert (clinic.paper_size, clinic.silence_days, clinic.brand_colour) == ("letter", 6, "#123abc")
-    assert (clinic.pain_threshold, clinic.emergency_number) == (5, "112")
-    bad = client.post(
-        reverse("clinic_settings"),
-        {
-            **data,
-            "brand_colour": "red",
-            "silence_days": 0,
-            "pain_threshold": 11,
-            "emergency_number": "call us",
-        },
-    )
-    assert set(bad.context["form"].errors) == {
-        "brand_colour",
-        "silence_days",
-        "pain_threshold",
-        "emergency_number",
-    }
-    clinic.refresh_from_db()
-    assert clinic.pain_threshold == 5
-
-
-def test_clinic_logo_upload_is_checked(admin_a):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    client = client_for(admin_a.user)
-    response = client.post(
-        reverse("clinic_settings"),
-        {
-            "name": "N",
-            "timezone": "Europe/London",
-            "brand_colour": "#123abc",
-            "paper_size": "a4",
-            "silence_days": 4,
-            "upload": SimpleUploadedFile("logo.png", b"not an image"),
-        },
-    )
-    assert "not a JPEG or PNG picture" in response.content.decode()
-    admin_a.clinic.refresh_from_db()
-    assert not admin_a.clinic.logo
 
 
 def test_draft_programs_do_not_count_on_the_dashboard(db, clinician_a, patient_a):

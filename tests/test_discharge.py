@@ -60,7 +60,7 @@ def test_a_failed_summary_leaves_the_program_active_and_nothing_stored(
     assert program.status == Program.Status.ACTIVE
     assert not program.discharge_summary and program.discharged_by is None
     assert patient_a.status == Patient.Status.ACTIVE
-    folder = settings.MEDIA_ROOT / "discharge-summaries"
+    folder = settings.DOCUMENTS_ROOT / "discharge-summaries"
     assert not folder.exists() or not any(folder.iterdir())
 
 

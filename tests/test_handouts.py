@@ -1,9 +1,14 @@
 import io
 import logging
+import threading
+import urllib.request
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.urls import reverse
 from pypdf import PdfReader
+from weasyprint import HTML
 
 from exercises import content
 from exercises.loader import load_library
@@ -251,9 +256,65 @@ def test_the_fetcher_reads_the_apps_own_static_files(settings):
     assert b"<svg" in response.read()
 
 
-def test_the_fetcher_follows_no_redirects():
-    fetcher = SafeFetcher()
-    assert not any(type(h).__name__ == "HTTPRedirectHandler" for h in fetcher.handlers)
+@contextmanager
+def local_server(answer):
+    """An HTTP server on 127.0.0.1 that calls `answer(handler)` for every GET; yields its URL."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            answer(self)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture
+def redirect():
+    """A URL that redirects to a second local server; yields it with the requests both got."""
+    hits: list[str] = []
+
+    def target(handler):
+        hits.append(f"target {handler.path}")
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/css")
+        handler.end_headers()
+        handler.wfile.write(b"body { color: red }")
+
+    with local_server(target) as target_url:
+
+        def redirecting(handler):
+            hits.append(f"redirect {handler.path}")
+            handler.send_response(302)
+            handler.send_header("Location", f"{target_url}{handler.path}")
+            handler.end_headers()
+
+        with local_server(redirecting) as url:
+            yield url, hits
+
+
+def test_the_fetcher_requests_nothing_from_a_redirecting_url(redirect):
+    url, hits = redirect
+    with pytest.raises(RefusedURL):
+        SafeFetcher().fetch(f"{url}/x.css")
+    # nor when WeasyPrint asks for a stylesheet and a picture while rendering a page
+    page = f'<link rel="stylesheet" href="{url}/a.css"><p>Hello</p><img src="{url}/b.png">'
+    pdf = HTML(string=page, url_fetcher=SafeFetcher()).write_pdf()
+    assert "Hello" in read(pdf)[0]
+    assert hits == []
+    # whereas an ordinary client is redirected, and both servers see it
+    plain = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    assert plain.open(f"{url}/x.css", timeout=5).read() == b"body { color: red }"
+    assert hits == ["redirect /x.css", "target /x.css"]
 
 
 # --- the discharge summary -----------------------------------------------------------------
@@ -354,5 +415,8 @@ def test_custom_exercise_picture_is_embedded(library, clinician_a, patient_a):
     prescribing.activate(program, revision=None, by=clinician_a.user)
     reader = PdfReader(io.BytesIO(handouts.handout(program, PORTAL).pdf))
     assert "Heel raise" in reader.pages[0].extract_text()
-    assert reader.pages[0].images
-    assert Exercise.objects.filter(pk=custom.pk).exists()
+    # the clinician's own photo, not the library's placeholder drawing (which is vector art)
+    [picture] = reader.pages[0].images
+    assert picture.image.size == (300, 200)
+    red, green, blue = picture.image.convert("RGB").getpixel((150, 100))
+    assert red < 20 and abs(green - 128) < 20 and abs(blue - 128) < 20  # teal

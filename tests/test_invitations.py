@@ -1,9 +1,6 @@
 import logging
 import re
-from contextlib import contextmanager
 from datetime import timedelta
-from smtplib import SMTPException
-from unittest import mock
 
 import pytest
 from django.core import mail
@@ -12,7 +9,7 @@ from django.utils import timezone
 
 from clinic.invitations import InvitationError, send_invitation
 from clinic.models import Invitation, Patient, hash_token
-from tests.conftest import client_for
+from tests.conftest import client_for, mail_server_down
 from tests.factories import UserFactory
 
 NEW_PASSWORD = "lilac-harbour-kettle"
@@ -157,19 +154,6 @@ def test_patient_page_shows_the_invitation_state(clinician_a, patient_a2):
 
 
 # --- when the email cannot be sent -----------------------------------------------------------
-
-
-@contextmanager
-def mail_server_down():
-    """The mail server refuses every message; yields the messages it was given."""
-    attempted = []
-
-    def refuse(backend, messages):
-        attempted.extend(messages)
-        raise SMTPException("451 try again later")
-
-    with mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse):
-        yield attempted
 
 
 def test_a_failed_first_invitation_leaves_no_open_invitation(clinician_a, patient_a2):

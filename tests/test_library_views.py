@@ -157,10 +157,11 @@ def form_data(**changes):
         "skill_level": "all",
         "steps": "Stand tall, holding a chair.\nRise up onto your toes.\n\nLower slowly.",
         "cues": "Keep your knees straight.",
-        "default_sets": 3,
-        "default_reps_min": 12,
-        "default_hold_min": 0,
-        "default_side": "both",
+        "sets": 3,
+        "reps_min": 12,
+        "hold_min": 0,
+        "rest_seconds": 0,
+        "side": "both",
     }
     data.update(changes)
     return data
@@ -194,7 +195,7 @@ def test_clinician_creates_an_exercise_with_links_and_a_picture(
         "Rise up onto your toes.",
         "Lower slowly.",
     ]
-    assert exercise.default_dose_text == "3 sets of 12 reps"
+    assert exercise.dose_text == "3 sets of 12 reps"
     ladder = ladder_for(exercise, clinician_a.clinic)
     assert [rung.exercise for rung in ladder.regressions] == [library["clamshell"]]
     assert [rung.exercise for rung in ladder.alternatives] == [library["side-lying-leg-raise"]]
@@ -245,12 +246,13 @@ def test_links_only_to_exercises_the_clinic_can_see(library, clinician_a, clinic
     [
         ({"name": ""}, "name"),
         ({"steps": "  \n "}, "steps"),
-        ({"default_sets": 11}, "default_sets"),
-        ({"default_reps_min": ""}, "default_reps_min"),
-        ({"default_reps_min": 12, "default_reps_max": 8}, "default_reps_max"),
-        ({"default_hold_min": 30, "default_hold_max": 20}, "default_hold_max"),
-        ({"default_hold_min": 601}, "default_hold_min"),
+        ({"sets": 11}, "sets"),
+        ({"reps_min": ""}, "reps_min"),
+        ({"reps_min": 12, "reps_max": 8}, "reps_max"),
+        ({"hold_min": 30, "hold_max": 20}, "hold_max"),
+        ({"hold_min": 601}, "hold_min"),
         ({"video_url": "javascript:alert(1)"}, "video_url"),
+        ({"steps": "Stand tall.\x00\nRise up."}, "steps"),
     ],
 )
 def test_invalid_exercise_is_refused_with_a_message(library, clinician_a, changes, field):

@@ -13,6 +13,7 @@ from programs import prescribing
 from programs.models import Program, SessionLog
 from programs.notifications import send_program_updates, send_reminders
 from tests.conftest import client_for
+from tests.factories import logged_session
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -366,21 +367,9 @@ def test_history_shows_notes_and_whether_they_were_read(program, patient_a, clin
 
 
 def make_sessions(program, count):
-    version = program.versions.get()
-    items = list(program.items.all())
     today = program.patient.today()
     for n in range(count):
-        session = SessionLog.objects.create(
-            program=program,
-            version=version,
-            date=today - timedelta(days=n),
-            slot=1,
-            token=uuid.uuid4(),
-        )
-        for item in items:
-            session.entries.create(
-                item=item, item_ref=item.pk, exercise_name="x", prescription="x", done=True
-            )
+        logged_session(program, today - timedelta(days=n))
 
 
 @pytest.mark.parametrize("count", [3, 300])

@@ -584,6 +584,19 @@ def test_copy_to_another_patient_of_the_clinic(active, clinician_a, patient_a2, 
     ]
 
 
+def test_a_library_template_copies_for_a_patient(library, clinician_a, patient_a2):
+    template = Program.objects.get(title__contains="phase 1")
+    response = client_for(clinician_a.user).post(
+        reverse("program_copy", args=[template.pk]), {"patient": patient_a2.pk}
+    )
+    copy = Program.objects.get(patient=patient_a2)
+    assert response.url == copy.get_absolute_url()
+    assert copy.status == Program.Status.DRAFT and copy.clinic == patient_a2.clinic
+    assert [i.prescription_text for i in copy.items.all()] == [
+        i.prescription_text for i in template.items.all()
+    ]
+
+
 def test_a_failed_copy_saves_nothing(active, clinician_a, patient_a2, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
