@@ -10,8 +10,10 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import validate_password
 from django.utils import timezone
 
+from clinic.audit import record_failure
 from clinic.images import clean_uploaded_image
 from clinic.models import (
+    AuditAction,
     Clinic,
     Clinician,
     LoginFailure,
@@ -61,6 +63,9 @@ class SignInThrottle(AuthenticationForm):
             # Never the email tried: that someone has an account here can be health data.
             logger.warning(
                 "Sign-in throttled: too many failures for %s (client %s).", limit, address
+            )
+            record_failure(
+                self.request, email, AuditAction.LOCKED_OUT, f"too many failures for {limit}"
             )
             raise forms.ValidationError(
                 "Too many failed sign-in attempts. Please wait 15 minutes, or reset your password.",

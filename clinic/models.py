@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import uuid
 import zoneinfo
 from datetime import date, datetime, timedelta
+from pathlib import PurePath
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -34,6 +36,17 @@ STANDARD_PAIN_ADVICE_NO_PHONE = (
     "In an emergency, call {emergency}."
 )
 TIMEZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+def random_name(folder: str, filename: str) -> str:
+    """A stored picture's name: its folder, a random stem and the original extension, so
+    nobody can guess another clinic's file and a patient's name in a filename is not kept."""
+    suffix = PurePath(filename).suffix.lower()[:5]
+    return f"{folder}/{uuid.uuid4().hex}{suffix}"
+
+
+def clinic_logo_name(instance: Any, filename: str) -> str:  # noqa: ARG001 (upload_to's signature)
+    return random_name("clinics", filename)
 
 
 def normalize_email(email: str) -> str:
@@ -126,7 +139,7 @@ class Clinic(models.Model):
     address = models.TextField(blank=True)
     website = models.URLField(blank=True)
     timezone = models.CharField(max_length=64, choices=TIMEZONE_CHOICES, default="Europe/London")
-    logo = models.ImageField(upload_to="clinics/", blank=True)
+    logo = models.ImageField(upload_to=clinic_logo_name, blank=True)
     brand_colour = models.CharField(
         "brand colour",
         max_length=7,
@@ -161,6 +174,11 @@ class Clinic(models.Model):
         max_length=20,
         default="999",
         validators=[RegexValidator(r"^[0-9 +]{2,20}$", "Use digits only, such as 999 or 112.")],
+    )
+    two_step_required = models.BooleanField(
+        "require two-step sign-in",
+        default=False,
+        help_text="Staff must confirm each sign-in with a code from an authenticator app.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -304,6 +322,12 @@ class Patient(models.Model):
     last_reminded_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    erased_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the patient's identity was erased; their logs stay for statistics.",
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "pk"]
@@ -453,3 +477,122 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} from {self.ip} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", "Viewed"
+    CREATE = "create", "Created"
+    CHANGE = "change", "Changed"
+    DELETE = "delete", "Deleted"
+    DOWNLOAD = "download", "Downloaded"
+    EXPORT = "export", "Exported"
+    ERASE = "erase", "Erased"
+    SEND = "send", "Sent"
+    SIGN_IN = "sign_in", "Signed in"
+    SIGN_OUT = "sign_out", "Signed out"
+    SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+    LOCKED_OUT = "locked_out", "Locked out"
+
+
+class AuditSubject(models.TextChoices):
+    """What an entry is about. Never the health data itself: the entry says that a session log
+    was read, not what it holds."""
+
+    PATIENT = "patient", "Patient record"
+    PROGRAM = "program", "Program"
+    SESSION = "session", "Session log"
+    NOTE = "note", "Note"
+    DOCUMENT = "document", "PDF"
+    EXPORT = "export", "Patient export"
+    SETTINGS = "settings", "Clinic settings"
+    STAFF = "staff", "Staff"
+    ACCOUNT = "account", "Account"
+    INVITATION = "invitation", "Invitation"
+    AUDIT = "audit", "Audit trail"
+
+
+class AuditRole(models.TextChoices):
+    OPERATOR = "operator", "Operator"
+    ADMIN = "admin", "Clinic admin"
+    CLINICIAN = "clinician", "Clinician"
+    PATIENT = "patient", "Patient"
+    ANONYMOUS = "anonymous", "Not signed in"
+    SYSTEM = "system", "The app"
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    """Entries are written once and never changed: the trail has no update and no delete."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise AuditTrailIsReadOnly("Audit entries cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditTrailIsReadOnly("Audit entries cannot be deleted.")
+
+
+class AuditTrailIsReadOnly(Exception):
+    pass
+
+
+class AuditEntry(models.Model):
+    """One read or write of health data, or one sign-in event: who (user and role), which
+    clinic and patient, what, the action, when and from which address. Written by
+    clinic.audit.record in the same transaction as the write it records."""
+
+    Action = AuditAction
+    Subject = AuditSubject
+    Role = AuditRole
+
+    at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,  # an erased patient's account goes; the entry stays
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    role = models.CharField(max_length=16, choices=AuditRole.choices)
+    clinic = models.ForeignKey(
+        Clinic, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=16, choices=AuditAction.choices)
+    subject = models.CharField(max_length=16, choices=AuditSubject.choices)
+    object_id = models.CharField(max_length=40, blank=True)
+    detail = models.CharField(max_length=200, blank=True)
+    address = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name_plural = "audit entries"
+        indexes = [
+            models.Index(fields=["clinic", "-at"], name="audit_clinic_time"),
+            models.Index(fields=["patient", "-at"], name="audit_patient_time"),
+            models.Index(fields=["user", "-at"], name="audit_user_time"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=AuditAction.values), name="audit_action_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(subject__in=AuditSubject.values), name="audit_subject_valid"
+            ),
+            models.CheckConstraint(condition=Q(role__in=AuditRole.values), name="audit_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_action_display()} {self.get_subject_display()} at {self.at:%Y-%m-%d %H:%M}"
+        )
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AuditTrailIsReadOnly("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AuditTrailIsReadOnly("Audit entries cannot be deleted.")

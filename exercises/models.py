@@ -15,7 +15,7 @@ from django.db.models.functions import Greatest, Least
 from django.templatetags.static import static
 from django.urls import reverse
 
-from clinic.models import Clinic
+from clinic.models import Clinic, random_name
 from exercises.dose import DOSE_FIELDS, Band, Dose, Side, describe_dose
 
 
@@ -129,6 +129,10 @@ class ExerciseQuerySet(models.QuerySet["Exercise"]):
                 | Q(target_muscles__in=muscle_hits)
             )
         return matches.distinct()
+
+
+def exercise_picture_name(instance: Any, filename: str) -> str:  # noqa: ARG001 (upload_to's signature)
+    return random_name("exercises", filename)
 
 
 def list_of_text(value: Any) -> None:
@@ -263,7 +267,7 @@ class Exercise(DoseFields):
     illustration = models.CharField(
         max_length=200, blank=True, help_text="Static path of the library's drawing."
     )
-    image = models.ImageField(upload_to="exercises/", blank=True)
+    image = models.ImageField(upload_to=exercise_picture_name, blank=True)
     video_url = models.URLField("video link", blank=True)
     is_archived = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
