@@ -14,7 +14,8 @@ from typing import Any, Concatenate, ParamSpec, cast
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django_htmx.middleware import HtmxDetails
 
@@ -96,14 +97,14 @@ def patient_for(user: Any, pk: int) -> Patient:
 
 
 def clinician_required(
-    view: Callable[Concatenate[ClinicianRequest, P], HttpResponse],
-) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+    view: Callable[Concatenate[ClinicianRequest, P], HttpResponseBase],
+) -> Callable[Concatenate[HttpRequest, P], HttpResponseBase]:
     """Signed-out visitors go to the sign-in page; signed-in users who are not an active
     clinician get a 404, as if the page did not exist. The view gets a ClinicianRequest."""
 
     @wraps(view)
     @login_required
-    def wrapped(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+    def wrapped(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
         clinician = clinician_for(request.user)
         if clinician is None:
             raise Http404
@@ -116,13 +117,13 @@ def clinician_required(
 
 
 def patient_required(
-    view: Callable[Concatenate[PatientRequest, P], HttpResponse],
-) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+    view: Callable[Concatenate[PatientRequest, P], HttpResponseBase],
+) -> Callable[Concatenate[HttpRequest, P], HttpResponseBase]:
     """The patient-portal counterpart of clinician_required. The view gets a PatientRequest."""
 
     @wraps(view)
     @login_required
-    def wrapped(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+    def wrapped(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
         patient = patient_profile_for(request.user)
         if patient is None:
             raise Http404
@@ -135,13 +136,15 @@ def patient_required(
 
 
 def clinic_admin_required(
-    view: Callable[Concatenate[ClinicianRequest, P], HttpResponse],
-) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+    view: Callable[Concatenate[ClinicianRequest, P], HttpResponseBase],
+) -> Callable[Concatenate[HttpRequest, P], HttpResponseBase]:
     """Like clinician_required, for clinic admins only; other clinicians get a 404."""
 
     @wraps(view)
     @clinician_required
-    def wrapped(request: ClinicianRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+    def wrapped(
+        request: ClinicianRequest, /, *args: P.args, **kwargs: P.kwargs
+    ) -> HttpResponseBase:
         if not request.clinician.is_admin:
             raise Http404
         return view(request, *args, **kwargs)

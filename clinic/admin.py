@@ -8,7 +8,18 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models
 from django.http import HttpRequest
 
-from clinic.models import Clinic, Clinician, Invitation, LoginFailure, Patient, User
+from clinic.audit import record
+from clinic.models import (
+    AuditAction,
+    AuditEntry,
+    AuditSubject,
+    Clinic,
+    Clinician,
+    Invitation,
+    LoginFailure,
+    Patient,
+    User,
+)
 
 # Links typed without a scheme are taken as https (Django 6's default), in every admin form.
 HTTPS_URL_FIELDS: Mapping[type[models.Field[Any, Any]], Mapping[str, Any]] = {
@@ -59,8 +70,52 @@ class ClinicianAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "clinic"]
 
 
+class AuditedAdmin(admin.ModelAdmin):
+    """An operator's reads and changes of health data in the physio admin go on the audit
+    trail: opening an object, saving it, deleting it, and each page of the list. The admin runs
+    each save in a transaction, so a change and its entry are saved together."""
+
+    audit_subject: str = AuditSubject.PATIENT
+
+    def audit_patient(self, obj: Any) -> Patient | None:
+        return obj if isinstance(obj, Patient) else None
+
+    def _record(self, action: str, obj: Any, detail: str) -> None:
+        patient = self.audit_patient(obj)
+        if patient is None:
+            return  # a library template or another object that holds no patient's data
+        record(
+            action,
+            self.audit_subject,
+            patient=patient,
+            clinic=patient.clinic_id if patient else None,
+            object_id=obj.pk,
+            detail=detail,
+        )
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None and request.method in ("GET", "HEAD"):
+            self._record(AuditAction.VIEW, obj, "physio admin")
+        return obj
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        changed = ", ".join(form.changed_data) if change else ""
+        action = AuditAction.CHANGE if change else AuditAction.CREATE
+        self._record(action, obj, f"physio admin {changed}".strip())
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        self._record(AuditAction.DELETE, obj, "physio admin")
+        super().delete_model(request, obj)
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        record(AuditAction.VIEW, self.audit_subject, detail="physio admin list")
+        return super().changelist_view(request, extra_context)
+
+
 @admin.register(Patient)
-class PatientAdmin(admin.ModelAdmin):
+class PatientAdmin(AuditedAdmin):
     list_display = ["full_name", "clinic", "primary_clinician", "status", "email", "is_activated"]
     list_filter = ["status", "clinic", "preferred_language"]
     search_fields = ["first_name", "last_name", "email", "clinic__name"]
@@ -100,4 +155,25 @@ class LoginFailureAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Every clinic's trail, for operators. Read-only: entries are never changed or deleted."""
+
+    list_display = ["at", "user", "role", "clinic", "patient", "action", "subject", "detail"]
+    list_filter = ["action", "subject", "role", "clinic"]
+    search_fields = ["user__email", "patient__last_name", "object_id", "address"]
+    list_select_related = ["user", "clinic", "patient"]
+    date_hierarchy = "at"
+    show_full_result_count = False  # a count of a long trail costs a full scan on every page
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

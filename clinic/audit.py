@@ -114,6 +114,13 @@ def record(
     )
 
 
+def patient_event(action: str, patient: Any, detail: str = "") -> AuditEntry:
+    """A read or change of the patient's own details (name, contact, status)."""
+    return record(
+        action, AuditSubject.PATIENT, patient=patient, object_id=patient.pk, detail=detail
+    )
+
+
 @contextmanager
 def acting_as(request: HttpRequest) -> Iterator[None]:
     """Entries recorded inside the block name the request's user and address."""

@@ -9,6 +9,7 @@ NAV_SECTIONS = {
     "dashboard": "dashboard",
     "clinic": "clinic",
     "staff": "clinic",
+    "audit": "clinic",
     "patient": "patients",
     "program": "patients",
     "template": "templates",

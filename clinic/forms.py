@@ -1,13 +1,19 @@
 from __future__ import annotations
 
+import hashlib
 import logging
-from datetime import timedelta
+import math
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
 from django.utils import timezone
 
 from clinic.audit import record_failure
@@ -36,6 +42,66 @@ def one_line(value: str, what: str) -> str:
             f"{what} must be on one line. Remove the line break.", code="line_break"
         )
     return value
+
+
+class QuotaSpent(Exception):
+    """Every use of the quota named `name` is taken; the first one lapses at `until`."""
+
+    def __init__(self, name: str, until: datetime) -> None:
+        super().__init__(f"The {name} quota is spent until {until:%H:%M:%S} UTC.")
+        self.name = name
+        self.until = until
+
+    @property
+    def seconds_left(self) -> int:
+        return max(1, math.ceil((self.until - timezone.now()).total_seconds()))
+
+
+@dataclass(frozen=True)
+class Quota:
+    """At most `limit` uses in any `seconds` for one key (an account, an address).
+
+    Each use is one entry in the cache that lapses `seconds` after it was taken, so the window
+    slides. The cache is a table in the database (settings.CACHES): every app server counts the
+    same entries, and taking one is an insert that the table's primary key makes atomic, so two
+    requests at the same moment cannot both take the last. Keys are hashed: no email address or
+    IP address is written to the cache."""
+
+    name: str
+    limit: int
+    seconds: int
+
+    def _keys(self, key: object) -> list[str]:
+        digest = hashlib.sha256(str(key).lower().encode()).hexdigest()[:32]
+        return [f"quota:{self.name}:{digest}:{n}" for n in range(self.limit)]
+
+    def take(self, key: object) -> str:
+        """Use one of `key`'s turns and return it (to give back), or raise QuotaSpent."""
+        keys = self._keys(key)
+        taken = cache.get_many(keys)
+        for turn in keys:
+            if turn not in taken and cache.add(turn, time.time() + self.seconds, self.seconds):
+                return turn
+        lapses = [value for value in cache.get_many(keys).values() if isinstance(value, float)]
+        until = datetime.fromtimestamp(min(lapses, default=time.time() + 1), tz=UTC)
+        raise QuotaSpent(self.name, until)
+
+    def give_back(self, turn: str) -> None:
+        cache.delete(turn)
+
+
+def take_all(quotas: list[tuple[Quota, object]]) -> list[str]:
+    """Take a turn of each quota, or none: when one is spent, the turns already taken are given
+    back (a refused request does not count) and QuotaSpent is raised."""
+    turns: list[str] = []
+    try:
+        for quota, key in quotas:
+            turns.append(quota.take(key))
+    except QuotaSpent:
+        for done, turn in zip(quotas, turns, strict=False):
+            done[0].give_back(turn)
+        raise
+    return turns
 
 
 class SignInThrottle(AuthenticationForm):
@@ -92,6 +158,40 @@ class EmailAuthenticationForm(SignInThrottle):
 
 class AdminSignInForm(SignInThrottle, AdminAuthenticationForm):
     """The physio admin's sign-in, throttled like every other door."""
+
+
+HOUR = 60 * 60
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Password reset, limited per account email and per client address (settings
+    PASSWORD_RESETS_PER_EMAIL_HOUR and PASSWORD_RESETS_PER_ADDRESS_HOUR), so the form cannot
+    fill someone's inbox or try address after address. A limited request sends nothing but gets
+    the same answer as every other, so the page never tells whether an account exists; the
+    lockout goes on the audit trail."""
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        request = kwargs.get("request")
+        email = normalize_email(self.cleaned_data["email"])
+        address = client_address(request) if request is not None else None
+        quotas: list[tuple[Quota, object]] = [
+            (Quota("reset-email", settings.PASSWORD_RESETS_PER_EMAIL_HOUR, HOUR), email)
+        ]
+        if address:
+            quotas.append(
+                (Quota("reset-address", settings.PASSWORD_RESETS_PER_ADDRESS_HOUR, HOUR), address)
+            )
+        try:
+            take_all(quotas)
+        except QuotaSpent as spent:
+            limit = "one address" if spent.name == "reset-address" else "one account"
+            # Never the email asked for: that someone has an account here can be health data.
+            logger.warning(
+                "Password reset throttled: too many requests for %s (client %s).", limit, address
+            )
+            record_failure(request, email, AuditAction.LOCKED_OUT, "too many password resets")
+            return
+        super().save(*args, **kwargs)
 
 
 class DateInput(forms.DateInput):
@@ -268,6 +368,7 @@ class ClinicSettingsForm(forms.ModelForm):
             "pain_threshold",
             "emergency_number",
             "pain_advice",
+            "two_step_required",
         ]
         widgets = {
             "address": forms.Textarea(attrs={"rows": 3}),

@@ -4,14 +4,26 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from clinic.audit import record
 from clinic.email import send_clinic_email
-from clinic.models import Invitation, Patient, User, hash_token, normalize_email
+from clinic.forms import HOUR, Quota, QuotaSpent, take_all
+from clinic.models import (
+    AuditAction,
+    AuditSubject,
+    Clinic,
+    Invitation,
+    Patient,
+    User,
+    hash_token,
+    normalize_email,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -20,6 +32,47 @@ EMAIL_FAILED = "The email could not be sent, so nothing was changed. Try again l
 
 class InvitationError(Exception):
     """The invitation cannot be sent or accepted; the message is fit to show the user."""
+
+
+class TooManyInvitations(InvitationError):
+    """Invitations to this address, or from this account, have reached their hourly limit.
+    The message is for the clinician; `detail` is what the audit trail says."""
+
+    def __init__(self, message: str, detail: str) -> None:
+        super().__init__(message)
+        self.detail = detail
+
+
+def to_the_minute(moment: datetime, clinic: Clinic) -> str:
+    """HH:MM in the clinic's time, rounded up: "after 14:06" is never too early."""
+    local = timezone.localtime(moment, clinic.tz)
+    if local.second or local.microsecond:
+        local += timedelta(minutes=1)
+    return f"{local:%H:%M}"
+
+
+def invitation_turn(recipient: str, *, sender: User, clinic: Clinic) -> None:
+    """Count one invitation (a patient's or a clinician's) against the recipient's address and
+    the sending account (settings INVITATIONS_PER_RECIPIENT_HOUR, INVITATIONS_PER_SENDER_HOUR),
+    or raise TooManyInvitations saying when the next one may go. Called inside the sending
+    transaction, so an email that fails gives its turn back with everything else."""
+    to_address = Quota("invitations-to", settings.INVITATIONS_PER_RECIPIENT_HOUR, HOUR)
+    by_sender = Quota("invitations-by", settings.INVITATIONS_PER_SENDER_HOUR, HOUR)
+    try:
+        take_all([(to_address, normalize_email(recipient)), (by_sender, sender.pk)])
+    except QuotaSpent as spent:
+        after = to_the_minute(spent.until, clinic)
+        logger.warning("Invitations throttled: %s quota of user %s spent.", spent.name, sender.pk)
+        if spent.name == to_address.name:
+            raise TooManyInvitations(
+                "An invitation was sent to this address a short while ago; "
+                f"you can send another after {after}.",
+                "too many invitations to one address",
+            ) from None
+        raise TooManyInvitations(
+            f"You have sent many invitations in the last hour; you can send another after {after}.",
+            "too many invitations from one account",
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -45,9 +98,22 @@ def send_invitation(patient: Patient, *, sent_by: User, base_url: str) -> SentIn
     earlier link still works; a first invitation leaves no open invitation behind).
 
     The email goes out inside the transaction, so a failed send rolls back the new invitation
-    and the revocation together."""
+    and the revocation together. Sends are limited per address and per sender
+    (invitation_turn); each send and each refusal is on the audit trail."""
     token = Invitation.new_token()
     link = base_url.rstrip("/") + reverse("accept_invitation", args=[token])
+    try:
+        invitation = _send_invitation(patient, token, link, sent_by)
+    except TooManyInvitations as refused:
+        # Outside the rolled-back transaction, so the refusal stays on the trail.
+        record(
+            AuditAction.LOCKED_OUT, AuditSubject.INVITATION, patient=patient, detail=refused.detail
+        )
+        raise
+    return SentInvitation(invitation=invitation, link=link)
+
+
+def _send_invitation(patient: Patient, token: str, link: str, sent_by: User) -> Invitation:
     with transaction.atomic():
         # The patient row is the lock for every change to their invitations (accepting takes it
         # first too), so two clinicians re-sending at once take turns instead of both creating
@@ -56,6 +122,7 @@ def send_invitation(patient: Patient, *, sent_by: User, base_url: str) -> SentIn
         blocker = invitation_blocker(patient)
         if blocker:
             raise InvitationError(blocker)
+        invitation_turn(patient.email, sender=sent_by, clinic=patient.clinic)
         now = timezone.now()
         Invitation.objects.filter(patient=patient).open().update(revoked_at=now)
         invitation = Invitation.objects.create(
@@ -84,7 +151,8 @@ def send_invitation(patient: Patient, *, sent_by: User, base_url: str) -> SentIn
         if not sent:
             # Raised inside the transaction: the new invitation and the revocation roll back.
             raise InvitationError(EMAIL_FAILED)
-    return SentInvitation(invitation=invitation, link=link)
+        record(AuditAction.SEND, AuditSubject.INVITATION, patient=patient, object_id=invitation.pk)
+    return invitation
 
 
 def find_invitation(token: str) -> Invitation | None:

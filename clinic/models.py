@@ -203,9 +203,13 @@ class Clinic(models.Model):
         clinic and its patients do (prescribing, logging, adherence, reminders, handouts)."""
         return self.local_date(timezone.now())
 
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
     def local_date(self, moment: datetime) -> date:
         """The clinic's date at a moment (an aware datetime)."""
-        return moment.astimezone(zoneinfo.ZoneInfo(self.timezone)).date()
+        return moment.astimezone(self.tz).date()
 
     @property
     def standard_pain_advice(self) -> str:

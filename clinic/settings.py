@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "bootstrap",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -64,8 +67,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "clinic.middleware.SessionLimitsMiddleware",
+    "clinic.two_step.middleware.TwoStepMiddleware",
     "clinic.audit.AuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -122,6 +127,36 @@ SESSION_COOKIE_SAMESITE = "Lax"
 
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7, minimum=1, maximum=30)
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
+
+# Limits that keep one person from tying up the app or filling someone's inbox (clinic/forms.py
+# Quota). Their counts are kept in the cache, and the cache is a table in the database: every
+# app server and worker process then sees the same count, which a process's own memory would
+# not, and no other service has to run. The table is made by migration clinic 0008.
+PDF_RENDERS_AT_ONCE = env_int("PDF_RENDERS_AT_ONCE", 2, minimum=1, maximum=20)
+PDF_RENDERS_PER_MINUTE = env_int("PDF_RENDERS_PER_MINUTE", 6, minimum=1, maximum=120)
+PASSWORD_RESETS_PER_EMAIL_HOUR = env_int("PASSWORD_RESETS_PER_EMAIL_HOUR", 3, minimum=1, maximum=50)
+PASSWORD_RESETS_PER_ADDRESS_HOUR = env_int(
+    "PASSWORD_RESETS_PER_ADDRESS_HOUR", 10, minimum=1, maximum=500
+)
+INVITATIONS_PER_RECIPIENT_HOUR = env_int("INVITATIONS_PER_RECIPIENT_HOUR", 3, minimum=1, maximum=50)
+INVITATIONS_PER_SENDER_HOUR = env_int("INVITATIONS_PER_SENDER_HOUR", 60, minimum=1, maximum=500)
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "clinic_cache",
+        # Culling deletes live entries too once the table is full: keep it well above the
+        # tokens an hour can hold, so a limit is never forgotten early.
+        "OPTIONS": {"MAX_ENTRIES": 200_000, "CULL_FREQUENCY": 4},
+    }
+}
+
+# Two-step sign-in (clinic/two_step/): operators must use it in production; a clinic admin can
+# require it of their clinic's staff (Clinic.two_step_required); patients may turn it on.
+TWO_STEP_REQUIRED_FOR_OPERATORS = env_bool("TWO_STEP_REQUIRED_FOR_OPERATORS", not DEBUG)
+OTP_TOTP_ISSUER = "Physio HEP"  # the name the authenticator app shows beside the code
+# The physio admin never shows a person's secret key, QR code or recovery codes: an operator
+# can remove a lost device, not copy it.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_timezone("TIME_ZONE", "Europe/London")

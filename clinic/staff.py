@@ -15,10 +15,11 @@ from django.utils.http import urlsafe_base64_encode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clinic.access import ClinicianRequest, clinic_admin_required, staff_member_for
+from clinic.audit import record
 from clinic.email import send_clinic_email
 from clinic.forms import ClinicSettingsForm, InviteClinicianForm
-from clinic.invitations import EMAIL_FAILED
-from clinic.models import Clinic, Clinician, User
+from clinic.invitations import EMAIL_FAILED, TooManyInvitations, invitation_turn
+from clinic.models import AuditAction, AuditSubject, Clinic, Clinician, User
 
 logger = logging.getLogger(__name__)
 
@@ -48,10 +49,17 @@ def set_active(member: Clinician, active: bool, *, by: Clinician) -> None:
         User.objects.filter(pk=member.user_id).update(is_active=active)
         if not active:
             member.user.end_sessions()
+        record(
+            AuditAction.CHANGE,
+            AuditSubject.STAFF,
+            clinic=member.clinic_id,
+            object_id=member.pk,
+            detail="reactivated" if active else "deactivated",
+        )
 
 
 def invite_clinician(
-    clinic: Clinic, *, email: str, full_name: str, role: str, base_url: str
+    clinic: Clinic, *, email: str, full_name: str, role: str, base_url: str, sent_by: User
 ) -> Clinician | None:
     """Create a clinician's account and email them a link to choose a password.
 
@@ -61,17 +69,41 @@ def invite_clinician(
     returned). Only a member of the admin's own team is named as such.
 
     The email goes out inside the transaction: if it fails, StaffError is raised and no account
-    is left behind, so the admin can simply try the same address again."""
+    is left behind, so the admin can simply try the same address again.
+
+    Invitations are limited per address and per sender like patients' (invitation_turn); each
+    email sent and each refusal is on the audit trail, in the same words for both kinds of
+    address."""
+    try:
+        return _invite_clinician(clinic, email, full_name, role, base_url, sent_by)
+    except TooManyInvitations as refused:
+        # Outside the rolled-back transaction, so the refusal stays on the trail.
+        record(
+            AuditAction.LOCKED_OUT, AuditSubject.INVITATION, clinic=clinic, detail=refused.detail
+        )
+        raise StaffError(str(refused)) from None
+
+
+def _invitation_sent(clinic: Clinic) -> None:
+    record(AuditAction.SEND, AuditSubject.INVITATION, clinic=clinic, detail="clinician invitation")
+
+
+def _invite_clinician(
+    clinic: Clinic, email: str, full_name: str, role: str, base_url: str, sent_by: User
+) -> Clinician | None:
     with transaction.atomic():
+        invitation_turn(email, sender=sent_by, clinic=clinic)
         existing = User.objects.filter(email__iexact=email).first()
         if existing is not None:
             _tell_existing_account(clinic, existing)
+            _invitation_sent(clinic)
             return None
         try:
             with transaction.atomic():
                 user = User.objects.create_user(email, None, full_name=full_name)
         except IntegrityError:  # the same address was invited a moment ago
             _tell_existing_account(clinic, User.objects.get(email__iexact=email))
+            _invitation_sent(clinic)
             return None
         member = Clinician.objects.create(user=user, clinic=clinic, role=role)
         path = reverse(
@@ -92,6 +124,7 @@ def invite_clinician(
         if not sent:
             # Raised inside the transaction: the new account rolls back.
             raise StaffError(EMAIL_FAILED)
+        _invitation_sent(clinic)
     return member
 
 
@@ -120,6 +153,7 @@ def staff_invite(request: ClinicianRequest) -> HttpResponse:
             invite_clinician(
                 request.clinician.clinic,
                 base_url=request.build_absolute_uri("/"),
+                sent_by=request.user,
                 **form.cleaned_data,
             )
         except StaffError as error:
@@ -161,7 +195,14 @@ def clinic_settings(request: ClinicianRequest) -> HttpResponse:
     clinic = request.clinician.clinic
     form = ClinicSettingsForm(request.POST or None, request.FILES or None, instance=clinic)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with transaction.atomic():
+            form.save()
+            record(
+                AuditAction.CHANGE,
+                AuditSubject.SETTINGS,
+                clinic=clinic,
+                detail="changed " + ", ".join(form.changed_data),
+            )
         messages.success(request, "The clinic settings were saved.")
         return redirect("clinic_settings")
     return render(request, "clinic/settings.html", {"form": form, "clinic": clinic})

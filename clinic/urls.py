@@ -3,9 +3,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from clinic import media, staff, views
-from clinic.forms import AdminSignInForm, EmailAuthenticationForm
-from programs import dashboard, portal
+from clinic import media, staff, trail, views
+from clinic.forms import AdminSignInForm, EmailAuthenticationForm, ThrottledPasswordResetForm
+from clinic.two_step import views as two_step
+from programs import dashboard, erasure, export, portal
 from programs import views as program_views
 
 admin.site.login_form = AdminSignInForm
@@ -28,7 +29,11 @@ auth_patterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/",
+        auth_views.PasswordResetView.as_view(form_class=ThrottledPasswordResetForm),
+        name="password_reset",
+    ),
     path(
         "password/reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -44,6 +49,11 @@ auth_patterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("two-step/", two_step.verify, name="two_step_verify"),
+    path("two-step/set-up/", two_step.setup, name="two_step_setup"),
+    path("security/", two_step.security, name="account_security"),
+    path("security/two-step/off/", two_step.turn_off, name="two_step_off"),
+    path("security/recovery-codes/", two_step.renew_recovery_codes, name="recovery_codes_renew"),
 ]
 
 urlpatterns = [
@@ -57,6 +67,8 @@ urlpatterns = [
     path("clinic/staff/<int:pk>/deactivate/", staff.staff_deactivate, name="staff_deactivate"),
     path("clinic/staff/<int:pk>/reactivate/", staff.staff_reactivate, name="staff_reactivate"),
     path("clinic/settings/", staff.clinic_settings, name="clinic_settings"),
+    path("clinic/audit/", trail.audit_trail, name="audit_trail"),
+    path("clinic/audit.csv", trail.audit_trail_csv, name="audit_trail_csv"),
     path("patients/<int:pk>/alerts/handled/", dashboard.alert_handled, name="alert_handled"),
     path(
         "patients/<int:pk>/sessions/<int:session_pk>/read/",
@@ -70,6 +82,9 @@ urlpatterns = [
     path("patients/<int:pk>/archive/", views.patient_archive, name="patient_archive"),
     path("patients/<int:pk>/restore/", views.patient_restore, name="patient_restore"),
     path("patients/<int:pk>/invite/", views.patient_invite, name="patient_invite"),
+    path("patients/<int:pk>/export.json", export.patient_export_json, name="patient_export_json"),
+    path("patients/<int:pk>/export.pdf", export.patient_export_pdf, name="patient_export_pdf"),
+    path("patients/<int:pk>/erase/", erasure.patient_erase, name="patient_erase"),
     path("patients/<int:pk>/programs/new/", program_views.program_create, name="program_create"),
     path("programs/", include("programs.urls")),
     path("templates/", program_views.template_list, name="template_list"),
@@ -87,6 +102,8 @@ urlpatterns = [
         portal.portal_discharge_summary,
         name="portal_discharge_summary",
     ),
+    path("my/export.json", export.portal_export_json, name="portal_export_json"),
+    path("my/export.pdf", export.portal_export_pdf, name="portal_export_pdf"),
     path("physio-admin/", admin.site.urls),
     # Public pictures, with DEBUG on or off; private documents have no URL (clinic/storage.py).
     path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", media.public_media, name="public_media"),

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +18,7 @@ from clinic.access import (
     patient_profile_for,
     patients_for,
 )
+from clinic.audit import patient_event
 from clinic.forms import AcceptInvitationForm, PatientForm, PatientSearchForm
 from clinic.invitations import (
     InvitationError,
@@ -24,9 +26,18 @@ from clinic.invitations import (
     find_invitation,
     send_invitation,
 )
-from clinic.models import Invitation, Patient
+from clinic.models import AuditAction, Invitation, Patient
 
 PATIENTS_PER_PAGE = 25
+
+
+def refused_if_erased(request: HttpRequest, patient: Patient) -> HttpResponse | None:
+    """An erased patient's record keeps its logs without identity: nothing may give it a name,
+    an address, a status or an account again."""
+    if patient.erased_at is None:
+        return None
+    messages.error(request, "This patient's details were erased, so they cannot be changed.")
+    return redirect(patient)
 
 
 @require_safe
@@ -78,7 +89,9 @@ def patient_list(request: ClinicianRequest) -> HttpResponse:
 def patient_create(request: ClinicianRequest) -> HttpResponse:
     form = PatientForm(request.POST or None, clinician=request.clinician)
     if request.method == "POST" and form.is_valid():
-        patient = form.save()
+        with transaction.atomic():
+            patient = form.save()
+            patient_event(AuditAction.CREATE, patient)
         messages.success(request, f"{patient.full_name} was added.")
         return redirect(patient)
     return render(request, "clinic/patient_form.html", {"form": form})
@@ -88,9 +101,14 @@ def patient_create(request: ClinicianRequest) -> HttpResponse:
 @clinician_required
 def patient_edit(request: ClinicianRequest, pk: int) -> HttpResponse:
     patient = patient_for(request.user, pk)
+    if refused := refused_if_erased(request, patient):
+        return refused
     form = PatientForm(request.POST or None, instance=patient, clinician=request.clinician)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with transaction.atomic():
+            form.save()
+            # Which fields changed, never their values.
+            patient_event(AuditAction.CHANGE, patient, "changed " + ", ".join(form.changed_data))
         messages.success(request, "The patient's details were saved.")
         return redirect(patient)
     return render(request, "clinic/patient_form.html", {"form": form, "patient": patient})
@@ -100,11 +118,15 @@ def patient_edit(request: ClinicianRequest, pk: int) -> HttpResponse:
 @clinician_required
 def patient_archive(request: ClinicianRequest, pk: int) -> HttpResponse:
     patient = patient_for(request.user, pk)
+    if refused := refused_if_erased(request, patient):
+        return refused
     if patient.status == Patient.Status.ARCHIVED:
         messages.info(request, f"{patient.full_name} is already archived.")
         return redirect(patient)
     if request.method == "POST":
-        patient.archive()
+        with transaction.atomic():
+            patient.archive()
+            patient_event(AuditAction.CHANGE, patient, "archived")
         messages.success(
             request,
             f"{patient.full_name} was archived. Their records are kept; "
@@ -118,9 +140,13 @@ def patient_archive(request: ClinicianRequest, pk: int) -> HttpResponse:
 @clinician_required
 def patient_restore(request: ClinicianRequest, pk: int) -> HttpResponse:
     patient = patient_for(request.user, pk)
+    if refused := refused_if_erased(request, patient):
+        return refused
     if patient.status == Patient.Status.ARCHIVED:
-        patient.status = Patient.Status.ACTIVE
-        patient.save(update_fields=["status", "updated_at"])
+        with transaction.atomic():
+            patient.status = Patient.Status.ACTIVE
+            patient.save(update_fields=["status", "updated_at"])
+            patient_event(AuditAction.CHANGE, patient, "restored")
         messages.success(request, f"{patient.full_name} is active again.")
     return redirect(patient)
 
@@ -129,6 +155,8 @@ def patient_restore(request: ClinicianRequest, pk: int) -> HttpResponse:
 @clinician_required
 def patient_invite(request: ClinicianRequest, pk: int) -> HttpResponse:
     patient = patient_for(request.user, pk)
+    if refused := refused_if_erased(request, patient):
+        return refused
     try:
         send_invitation(patient, sent_by=request.user, base_url=request.build_absolute_uri("/"))
     except InvitationError as error:

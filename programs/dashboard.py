@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -15,8 +16,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from clinic.access import ClinicianRequest, clinician_required, patient_for, patients_for
+from clinic.audit import patient_event, record
 from clinic.invitations import invitation_blocker
-from clinic.models import Patient
+from clinic.models import AuditAction, AuditSubject, Patient
 from exercises.ladder import ladders_for
 from programs.access import patient_session_for
 from programs.adherence import adherence
@@ -130,9 +132,12 @@ def alert_handled(request: ClinicianRequest, pk: int) -> HttpResponse:
     if kind not in AlertKind.values or not key or len(key) > 40:
         messages.error(request, "That alert could not be found. Reload the page and try again.")
         return redirect(patient)
-    _, created = AlertHandled.objects.get_or_create(
-        patient=patient, kind=kind, key=key, defaults={"handled_by": request.user}
-    )
+    with transaction.atomic():
+        _, created = AlertHandled.objects.get_or_create(
+            patient=patient, kind=kind, key=key, defaults={"handled_by": request.user}
+        )
+        if created:
+            patient_event(AuditAction.CHANGE, patient, f"{kind} alert marked handled")
     if created:
         messages.success(request, f"{AlertKind(kind).label} alert marked handled.")
     return redirect((request.POST.get("next") == "dashboard" and "dashboard") or patient)
@@ -144,8 +149,16 @@ def note_read(request: ClinicianRequest, pk: int, session_pk: int) -> HttpRespon
     patient = patient_for(request.user, pk)
     session = patient_session_for(patient, session_pk)
     if session.note_read_at is None:
-        session.note_read_at, session.note_read_by = timezone.now(), request.user
-        session.save(update_fields=["note_read_at", "note_read_by", "updated_at"])
+        with transaction.atomic():
+            session.note_read_at, session.note_read_by = timezone.now(), request.user
+            session.save(update_fields=["note_read_at", "note_read_by", "updated_at"])
+            record(
+                AuditAction.CHANGE,
+                AuditSubject.NOTE,
+                patient=patient,
+                object_id=session.pk,
+                detail="marked read",
+            )
         messages.success(request, f"Note marked read; {patient.first_name} will see that.")
     return redirect(patient)
 
@@ -155,6 +168,7 @@ def note_read(request: ClinicianRequest, pk: int, session_pk: int) -> HttpRespon
 def patient_detail(request: ClinicianRequest, pk: int) -> HttpResponse:
     """The patient's page: their details and portal access, and their clinical record."""
     patient = patient_for(request.user, pk)
+    patient_event(AuditAction.VIEW, patient, "patient record")
     return render(
         request,
         "programs/patient_detail.html",

@@ -1,21 +1,25 @@
 """The documents a program gives: the handout and the discharge summary, to download, and the
-discharge that stores its summary. The rendering itself is in handouts.py."""
+discharge that stores its summary. The rendering itself is in handouts.py; how many renders one
+person may have going is in render_limits.py. Every download and every stored summary is on the
+audit trail."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST, require_safe
 
 from clinic.access import ClinicianRequest, SignedInRequest, clinician_required
-from clinic.models import User
+from clinic.audit import record
+from clinic.models import AuditAction, AuditSubject, User
 from programs import handouts, prescribing
 from programs.access import program_for
 from programs.models import DocumentDownload, DocumentKind, Program
+from programs.render_limits import TooManyRenders, render_turn
 
 
 def discharge_with_summary(
@@ -26,6 +30,15 @@ def discharge_with_summary(
     with transaction.atomic():
         prescribing.discharge(program, revision=revision, by=by, notes=notes)
         handouts.store_discharge_summary(program, portal_url)
+        document_event(AuditAction.CREATE, program, "discharge summary")
+
+
+def document_event(action: str, program: Program, detail: str) -> None:
+    """A handout or discharge summary downloaded or stored: the trail names the document, never
+    what it holds."""
+    record(
+        action, AuditSubject.DOCUMENT, patient=program.patient, object_id=program.pk, detail=detail
+    )
 
 
 def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
@@ -41,15 +54,39 @@ def portal_link(request: HttpRequest) -> str:
     return request.build_absolute_uri(reverse("login"))
 
 
-def send_handout(request: SignedInRequest, program: Program) -> HttpResponse:
+def try_again(request: HttpRequest, refused: TooManyRenders, back: str) -> HttpResponse:
+    """The answer when the user has renders enough for now: 429, with when to come back."""
+    response = render(
+        request,
+        "programs/try_again.html",
+        {
+            "seconds": refused.retry_after,
+            "again": request.get_full_path() if request.method == "GET" else None,
+            "back": back,
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(refused.retry_after)
+    return response
+
+
+def send_handout(request: SignedInRequest, program: Program, *, back: str) -> HttpResponse:
+    """Render the handout and send it; `back` is where the "try again shortly" page leads."""
     if program.patient is None or not program.items.exists():
         raise Http404("Only a patient's program with exercises has a handout.")
-    pdf = handouts.handout(program, portal_link(request)).pdf
+    try:
+        with render_turn(request.user):
+            pdf = handouts.handout(program, portal_link(request)).pdf
+    except TooManyRenders as refused:
+        return try_again(request, refused, back)
     DocumentDownload.objects.create(program=program, kind=DocumentKind.HANDOUT, user=request.user)
+    document_event(AuditAction.DOWNLOAD, program, "handout")
     return pdf_response(pdf, handouts.handout_filename(program, "handout"))
 
 
 def send_discharge_summary(request: SignedInRequest, program: Program) -> HttpResponse:
+    """Send the summary stored at discharge, exactly as it was made: read from storage, never
+    rendered again (so it takes no render turn)."""
     if not program.discharge_summary:
         raise Http404("This program has no discharge summary.")
     try:
@@ -58,13 +95,16 @@ def send_discharge_summary(request: SignedInRequest, program: Program) -> HttpRe
     except FileNotFoundError:
         raise Http404("The stored summary is missing; a clinician can make a new one.") from None
     DocumentDownload.objects.create(program=program, kind=DocumentKind.DISCHARGE, user=request.user)
+    document_event(AuditAction.DOWNLOAD, program, "discharge summary")
     return pdf_response(pdf, handouts.handout_filename(program, "discharge-summary"))
 
 
 @require_safe
 @clinician_required
 def program_handout(request: ClinicianRequest, pk: int) -> HttpResponse:
-    return send_handout(request, program_for(request.user, pk))
+    program = program_for(request.user, pk)
+    back = program.patient.get_absolute_url() if program.patient else reverse("dashboard")
+    return send_handout(request, program, back=back)
 
 
 @require_safe
@@ -79,6 +119,12 @@ def program_regenerate_summary(request: ClinicianRequest, pk: int) -> HttpRespon
     program = program_for(request.user, pk)
     if program.status != Program.Status.DISCHARGED:
         raise Http404("Only discharged programs have a summary.")
-    handouts.store_discharge_summary(program, portal_link(request))
-    messages.success(request, "A new discharge summary was made. The earlier one is kept on file.")
-    return redirect(program.require_patient())
+    patient = program.require_patient()
+    try:
+        with render_turn(request.user), transaction.atomic():
+            handouts.store_discharge_summary(program, portal_link(request))
+            document_event(AuditAction.CREATE, program, "discharge summary, made again")
+    except TooManyRenders as refused:
+        return try_again(request, refused, patient.get_absolute_url())
+    messages.success(request, "A new discharge summary was made; it replaces the earlier one.")
+    return redirect(patient)

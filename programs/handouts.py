@@ -24,6 +24,7 @@ import segno
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import CSS, HTML
@@ -200,11 +201,16 @@ def _weeks(program: Program) -> int:
 
 def store_discharge_summary(program: Program, portal_url: str) -> None:
     """Render the summary and keep the exact PDF with the program, in the private documents'
-    storage under a random name. A regenerated summary is saved under a new name; the earlier
-    file stays in storage."""
+    storage under a random name. A regenerated summary replaces the earlier one: its file is
+    deleted once the new one is committed, so no file of health data is left in storage that
+    nothing points to (and that an erasure could not find)."""
+    earlier = program.discharge_summary.name or ""
     pdf = discharge_summary(program, portal_url).pdf
     program.discharge_summary.save("discharge-summary.pdf", ContentFile(pdf), save=False)
     Program.objects.filter(pk=program.pk).update(discharge_summary=program.discharge_summary.name)
+    if earlier and earlier != program.discharge_summary.name:
+        storage = program.discharge_summary.storage
+        transaction.on_commit(lambda: storage.delete(earlier))
 
 
 def handout_filename(program: Program, kind: str) -> str:

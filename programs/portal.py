@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,8 +18,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clinic.access import PatientRequest, patient_required
+from clinic.audit import patient_event
+from clinic.models import AuditAction
 from programs.access import portal_program_for, portal_programs_for, portal_session_for
 from programs.adherence import Adherence, adherence, done_counts, program_window, week_start
+from programs.audit import patient_viewed, program_event, session_event
 from programs.documents import send_discharge_summary, send_handout
 from programs.forms import ReminderSettingsForm, SessionLogForm
 from programs.models import Program, ProgramItem, SessionLog
@@ -114,6 +118,7 @@ def portal_home(request: PatientRequest) -> HttpResponse:
         .prefetch_related(Prefetch("items", ProgramItem.objects.select_related("exercise")))
         .order_by("-end_date", "-pk")
     )
+    patient_viewed(request.patient.pk, request.patient.clinic_id, "portal: today")
     return render(
         request,
         "programs/portal/today.html",
@@ -131,7 +136,9 @@ def portal_home(request: PatientRequest) -> HttpResponse:
 def changes_seen(request: PatientRequest, pk: int) -> HttpResponse:
     program = portal_program_for(request.user, pk)
     latest = program.versions.order_by("-number").values_list("number", flat=True).first() or 0
-    Program.objects.filter(pk=program.pk).update(seen_version=latest)
+    with transaction.atomic():
+        Program.objects.filter(pk=program.pk).update(seen_version=latest)
+        program_event(AuditAction.CHANGE, program, "changes seen by the patient")
     return redirect("portal_home")
 
 
@@ -217,6 +224,10 @@ def session_log(request: PatientRequest, pk: int) -> HttpResponse:
             if not saved:
                 messages.info(request, "This session was already saved, so nothing was added.")
             return redirect("portal_session_done", log.pk)
+    if existing is not None:
+        session_event(AuditAction.VIEW, existing, program, "portal: log form")
+    else:
+        program_event(AuditAction.VIEW, program, "portal: log form")
     return render(
         request,
         "programs/portal/log.html",
@@ -246,6 +257,7 @@ def session_done(request: PatientRequest, pk: int) -> HttpResponse:
     )
     week = [(monday + timedelta(days=n), monday + timedelta(days=n) in logged) for n in range(7)]
     high_pain = is_high(log.max_pain, threshold_for(log.program))
+    session_event(AuditAction.VIEW, log, log.program, "portal: session summary")
     return render(
         request,
         "programs/portal/done.html",
@@ -284,6 +296,7 @@ def history(request: PatientRequest) -> HttpResponse:
     for log in cast("Iterable[HistoryLog]", page.object_list):
         log.week = week_start(log.date)
         log.high_pain = is_high(log.max_pain, threshold_for(log.program))
+    patient_viewed(request.patient.pk, request.patient.clinic_id, "portal: history")
     return render(request, "programs/portal/history.html", {"page": page})
 
 
@@ -292,7 +305,9 @@ def history(request: PatientRequest) -> HttpResponse:
 def reminder_settings(request: PatientRequest) -> HttpResponse:
     form = ReminderSettingsForm(request.POST or None, instance=request.patient)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with transaction.atomic():
+            form.save()
+            patient_event(AuditAction.CHANGE, request.patient, "reminder settings")
         messages.success(request, "Your reminder settings were saved.")
         return redirect(reverse("portal_settings"))
     return render(request, "programs/portal/settings.html", {"form": form})
@@ -306,7 +321,7 @@ def own_program(request: PatientRequest, pk: int) -> Program:
 @require_safe
 @patient_required
 def portal_handout(request: PatientRequest, pk: int) -> HttpResponse:
-    return send_handout(request, own_program(request, pk))
+    return send_handout(request, own_program(request, pk), back=reverse("portal_home"))
 
 
 @require_safe

@@ -18,9 +18,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from clinic.models import Clinician, Patient, User
+from clinic.models import AuditAction, Clinician, Patient, User
 from exercises.dose import SIDE_WORDS, Dose, Side, describe_dose, describe_reps
 from exercises.models import Exercise
+from programs.audit import program_event
 from programs.dates import readable_date
 from programs.models import ITEM_FIELDS, QUALIFIER_LENGTH, Program, ProgramItem, ProgramVersion
 
@@ -50,9 +51,10 @@ class StaleProgram(ProgramChangeError):
 
 
 @contextmanager
-def changing(program: Program, revision: int | None, by: User) -> Iterator[Program]:
+def changing(program: Program, revision: int | None, by: User, what: str) -> Iterator[Program]:
     """Lock the program, check the caller saw its latest revision, and after the change bump
-    the revision and record a version if the program is active."""
+    the revision, record a version if the program is active, and put `what` changed on the
+    audit trail, all in one transaction."""
     with transaction.atomic():
         locked = Program.objects.select_for_update().get(pk=program.pk)
         if revision is not None and locked.revision != revision:
@@ -66,6 +68,7 @@ def changing(program: Program, revision: int | None, by: User) -> Iterator[Progr
         locked.save(update_fields=["revision", "updated_at"])
         if locked.status == Program.Status.ACTIVE:
             record_version(locked, by)
+        program_event(AuditAction.CHANGE, locked, what)
     program.refresh_from_db()
 
 
@@ -86,6 +89,7 @@ def create_program(
         )
         if template is not None:
             _copy_items(template, program)
+        program_event(AuditAction.CREATE, program, "draft created")
     return program
 
 
@@ -161,7 +165,7 @@ def add_item(
     `_name_twins`), e.g. extra work for the weaker left side beside "each side"."""
     if side is not None and side not in Side.values:
         raise ProgramChangeError("Choose the side the second item is for.")
-    with changing(program, revision, by) as locked:
+    with changing(program, revision, by, "exercise added") as locked:
         if side is None and locked.items.filter(exercise=exercise).exists():
             raise already_in_program(exercise)
         values = exercise.dose_values()
@@ -181,7 +185,7 @@ def add_item(
 def update_item(
     item: ProgramItem, values: dict[str, Any], *, revision: int | None, by: User
 ) -> None:
-    with changing(item.program, revision, by):
+    with changing(item.program, revision, by, "exercise changed"):
         for name in ITEM_FIELDS:
             if name in values:
                 setattr(item, name, values[name])
@@ -190,7 +194,7 @@ def update_item(
 
 def move_item(item: ProgramItem, step: int, *, revision: int | None, by: User) -> None:
     """Move an item up (step -1) or down (step +1) the list."""
-    with changing(item.program, revision, by) as locked:
+    with changing(item.program, revision, by, "exercise moved") as locked:
         items = list(locked.items.all())
         index = next(i for i, other in enumerate(items) if other.pk == item.pk)
         target = index + step
@@ -200,7 +204,7 @@ def move_item(item: ProgramItem, step: int, *, revision: int | None, by: User) -
 
 
 def remove_item(item: ProgramItem, *, revision: int | None, by: User) -> None:
-    with changing(item.program, revision, by) as locked:
+    with changing(item.program, revision, by, "exercise removed") as locked:
         item.delete()
         _renumber(list(locked.items.all()))
 
@@ -211,7 +215,7 @@ def swap_item(
     """Put another exercise in the item's place (progress, regress or an alternative), with
     the new exercise's default dose or what of the current one fits it (`dose_for_swap`).
     Returns a line for the clinician saying where the dose came from."""
-    with changing(item.program, revision, by) as locked:
+    with changing(item.program, revision, by, "exercise swapped") as locked:
         if locked.items.filter(exercise=exercise).exclude(pk=item.pk).exists():
             raise ProgramChangeError(
                 f"{exercise.name} is already in this program, so {item.display_name} was not "
@@ -298,7 +302,7 @@ def _work_words(work: dict[str, Any]) -> str:
 def update_program(
     program: Program, values: dict[str, Any], *, revision: int | None, by: User
 ) -> None:
-    with changing(program, revision, by) as locked:
+    with changing(program, revision, by, "settings changed") as locked:
         for name in PROGRAM_FIELDS:
             if name in values:
                 setattr(locked, name, values[name])
@@ -307,7 +311,7 @@ def update_program(
 
 def activate(program: Program, *, revision: int | None, by: User) -> None:
     """Make a draft live for the patient; this records version 1."""
-    with changing(program, revision, by) as locked:
+    with changing(program, revision, by, "activated") as locked:
         if locked.is_template or locked.status != Program.Status.DRAFT:
             raise ProgramChangeError("Only a draft program can be activated.")
         if not locked.items.exists():
@@ -347,6 +351,7 @@ def discharge(
         if not still_active and patient.status == Patient.Status.ACTIVE:
             patient.status = Patient.Status.DISCHARGED
             patient.save(update_fields=["status", "updated_at"])
+        program_event(AuditAction.CHANGE, locked, "discharged")
     program.refresh_from_db()
 
 
@@ -354,7 +359,9 @@ def delete_program(program: Program) -> None:
     """Drafts and templates can be deleted; a program the patient has seen is history."""
     if not program.is_template and program.status != Program.Status.DRAFT:
         raise ProgramChangeError("Only drafts and templates can be deleted; discharge instead.")
-    program.delete()
+    with transaction.atomic():
+        program_event(AuditAction.DELETE, program, "draft deleted")
+        program.delete()
 
 
 def _renumber(items: list[ProgramItem]) -> None:

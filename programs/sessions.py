@@ -10,7 +10,9 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from clinic.models import AuditAction
 from programs.adherence import program_window
+from programs.audit import session_event
 from programs.models import (
     Difficulty,
     EntryStatus,
@@ -156,9 +158,13 @@ def log_session(
                 if revision is not None and revision != log.revision:
                     raise StaleLog
                 log.revision += 1
+            is_new = log.pk is None
             log.version, log.difficulty, log.note, log.token = version, difficulty, note, token
             log.save()
             _save_entries(log, entries)
+            session_event(
+                AuditAction.CREATE if is_new else AuditAction.CHANGE, log, program, "logged"
+            )
     except IntegrityError:
         # Two submissions raced: the other one won; it holds the same information.
         return SessionLog.objects.get(program=program, date=day, slot=slot), False

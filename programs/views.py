@@ -15,12 +15,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from clinic.access import ClinicianRequest, clinician_required, patient_for, patients_for
 from clinic.forms import search_text
-from clinic.models import Patient
+from clinic.models import AuditAction, Patient
 from exercises.access import exercises_for
 from exercises.ladder import Ladder, Rung, ladders_for
 from exercises.models import LinkKind
 from programs import prescribing
 from programs.access import item_for, program_for, programs_for
+from programs.audit import program_event
 from programs.documents import discharge_with_summary, portal_link
 from programs.forms import (
     CopyForm,
@@ -145,6 +146,7 @@ def program_create(request: ClinicianRequest, pk: int) -> HttpResponse:
 @clinician_required
 def program_builder(request: ClinicianRequest, pk: int) -> HttpResponse:
     program = program_for(request.user, pk)
+    program_event(AuditAction.VIEW, program, "builder")
     context = builder_context(request, program)
     context["search"] = library_results(request, request.GET.get("q", ""))
     return render(request, "programs/builder.html", context)
@@ -182,6 +184,7 @@ def program_search(request: ClinicianRequest, pk: int) -> HttpResponse:
 def program_preview(request: ClinicianRequest, pk: int) -> HttpResponse:
     program = program_for(request.user, pk)
     items = list(program.items.select_related("exercise"))
+    program_event(AuditAction.VIEW, program, "patient's view")
     return render(request, "programs/preview.html", {"program": program, "items": items})
 
 

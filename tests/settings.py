@@ -21,3 +21,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 STATIC_ROOT = None  # served from the apps' static folders by the test servers
+# Operators are not made to set up two-step sign-in unless a test turns this on
+# (tests/test_two_step.py does); the rest of the suite signs people in with force_login.
+TWO_STEP_REQUIRED_FOR_OPERATORS = False

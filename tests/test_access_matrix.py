@@ -23,9 +23,11 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.invitations import send_invitation
-from clinic.models import Clinician, Invitation, LoginFailure, Patient
+from clinic.models import AuditEntry, Clinician, Invitation, LoginFailure, Patient
 from exercises.loader import load_library
 from exercises.models import Equipment, Exercise, ExerciseLink, Muscle
 from programs import prescribing
@@ -37,6 +39,7 @@ from tests.factories import (
     ClinicianFactory,
     ExerciseFactory,
     PatientFactory,
+    UserFactory,
 )
 
 PERSONAS = ["anon", "patient_a", "patient_b", "clinician_a", "admin_a", "clinician_b", "operator"]
@@ -164,6 +167,16 @@ MATRIX: dict[str, Case] = {
         ALL_405,
         outcome(404, anon=302, **CLINIC_A_STAFF_REDIRECT),
     ),
+    # A patient's data requests: clinic admins only. Patient A is active, so the erasure form is
+    # refused (shown again with the reason) and nothing is erased.
+    "patient_export_json": Case(named("patient_export_json", pk=patient_a_pk), ADMIN_A_ONLY),
+    "patient_export_pdf": Case(named("patient_export_pdf", pk=patient_a_pk), ADMIN_A_ONLY),
+    "patient_erase": Case(
+        named("patient_erase", pk=patient_a_pk),
+        ADMIN_A_ONLY,
+        ADMIN_A_ONLY,
+        data=lambda w: {"full_name": w.patient_a.full_name},
+    ),
     "portal_home": Case(named("portal_home"), outcome(404, anon=302, patient_a=200, patient_b=200)),
     "program_create": Case(named("program_create", pk=patient_a_pk), CLINIC_A_ONLY, CLINIC_A_ONLY),
     "program_builder": Case(named("program_builder", pk=program_pk), CLINIC_A_ONLY),
@@ -227,6 +240,8 @@ MATRIX: dict[str, Case] = {
     "portal_discharge_summary": Case(
         named("portal_discharge_summary", pk=lambda w: w.discharged.pk), PATIENT_A_ONLY
     ),
+    "portal_export_json": Case(named("portal_export_json"), PATIENTS_ONLY),
+    "portal_export_pdf": Case(named("portal_export_pdf"), PATIENTS_ONLY),
     "dashboard": Case(named("dashboard"), outcome(404, anon=302, **ANY_CLINICIAN)),
     "alert_handled": Case(
         named("alert_handled", pk=patient_a_pk),
@@ -248,6 +263,8 @@ MATRIX: dict[str, Case] = {
         named("staff_reactivate", pk=lambda w: w.colleague.pk), ALL_405, ADMIN_A_CHANGES
     ),
     "clinic_settings": Case(named("clinic_settings"), ADMIN_A_ONLY, ADMIN_A_ONLY),
+    "audit_trail": Case(named("audit_trail"), ADMIN_A_ONLY),
+    "audit_trail_csv": Case(named("audit_trail_csv"), ADMIN_A_ONLY),
     "library": Case(named("library"), outcome(404, anon=302, **ANY_CLINICIAN)),
     "exercise_create": Case(
         named("exercise_create"),
@@ -273,6 +290,13 @@ MATRIX: dict[str, Case] = {
         ALL_405,
         outcome(404, anon=302, **CLINIC_A_STAFF_REDIRECT),
     ),
+    # Two-step sign-in, for every signed-in person; the personas have not set it up, so the
+    # code page sends them on, and the changes say there is nothing to change (302).
+    "two_step_verify": Case(named("two_step_verify"), outcome(302), outcome(302)),
+    "two_step_setup": Case(named("two_step_setup"), outcome(200, anon=302), outcome(200, anon=302)),
+    "account_security": Case(named("account_security"), outcome(200, anon=302)),
+    "two_step_off": Case(named("two_step_off"), ALL_405, outcome(302)),
+    "recovery_codes_renew": Case(named("recovery_codes_renew"), ALL_405, outcome(302)),
 }
 
 
@@ -313,12 +337,17 @@ def admin_case(route: str) -> Case | None:
         "<path:object_id>/delete/": ADMIN_ONLY,
         "<path:object_id>/": outcome(302),  # old-style object URL redirects to change
         "<id>/password/": ADMIN_ONLY,
+        # django-otp's key and QR code pages: refused, as OTP_ADMIN_HIDE_SENSITIVE_DATA is on.
+        "<int:pk>/config/": outcome(302, operator=403),
+        "<int:pk>/qrcode/": outcome(302, operator=403),
     }
     if rest not in expected:
         return None
     refused_by_admin = {
         ("clinic.invitation", "add/"),  # invitations are sent from patient pages
         ("clinic.loginfailure", "add/"),  # recorded by sign-in only
+        ("clinic.auditentry", "add/"),  # the trail is written by the app alone, never edited
+        ("clinic.auditentry", "<path:object_id>/delete/"),
         # history: versions, session logs and handled alerts are read-only
         *(
             (model, action)
@@ -344,7 +373,9 @@ def admin_url(w: World, url: str, model_key: str | None = None) -> str:
     for old, new in replacements.items():
         url = url.replace(old, new)
     obj = w.admin_objects.get(model_key or "clinic.patient")
-    return url.replace("<path:object_id>", str(obj.pk)).replace("<id>", str(obj.pk))
+    for placeholder in ["<path:object_id>", "<id>", "<int:pk>"]:
+        url = url.replace(placeholder, str(obj.pk))
+    return url
 
 
 # --- walking the URLconf -------------------------------------------------------------------
@@ -440,11 +471,17 @@ def build_world(
             "stretch": Exercise.objects.get(clinic=None, slug="windshield-wiper-stretch"),
             "programs.sessionlog": SessionLog.objects.first(),
             "clinic.loginfailure": LoginFailure.objects.create(email="x@example.com"),
+            "clinic.auditentry": AuditEntry.objects.first(),
             "programs.documentdownload": DocumentDownload.objects.create(
                 program=program, kind="handout", user=clinician_a.user
             ),
             "programs.alerthandled": AlertHandled.objects.create(
                 patient=patient_a, kind="silent", key="since-2026-01-01"
+            ),
+            # Devices of someone who is not a persona, so the personas sign in with no code.
+            "otp_totp.totpdevice": TOTPDevice.objects.create(user=UserFactory(), confirmed=True),
+            "otp_static.staticdevice": StaticDevice.objects.create(
+                user=UserFactory(), confirmed=True
             ),
         },
     )

@@ -514,3 +514,90 @@ def test_an_exercise_is_added_twice_only_on_purpose_for_one_side(
         "3 sets of 10–12 reps, left side only, once a day, every day"
     )
     assert_accessible(page)
+
+
+def test_clinician_sets_up_two_step_sign_in_and_signs_in_with_a_code(
+    browser, live_server, clinician_a
+):
+    from base64 import b32decode
+
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True)
+    outside = watch_requests(context, live_server.url)
+    page = context.new_page()
+    sign_in(page, live_server.url, "carl@northside.example", PASSWORD)
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    page.get_by_role("button", name="Show menu").click()
+    page.get_by_role("button", name=re.compile("account menu")).click()
+    page.get_by_role("link", name="Sign-in security").click()
+    expect(page.get_by_role("heading", name="Two-step sign-in is off")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Set up two-step sign-in").click()
+    expect(page.get_by_role("img", name="QR code for your authenticator app")).to_be_visible()
+    assert_accessible(page)
+    no_sideways_scroll(page)
+    # The phone's app, given the key typed by hand.
+    key = b32decode(page.locator(".two-step-key").inner_text().replace(" ", ""))
+    page.get_by_label("Code from the app").fill(f"{totp(key):06d}")
+    page.get_by_role("button", name="Turn on two-step sign-in").click()
+    expect(page.get_by_role("heading", name="Save your recovery codes now")).to_be_visible()
+    expect(page.locator(".recovery-codes li")).to_have_count(10)
+    assert_accessible(page)
+    no_sideways_scroll(page)
+    page.get_by_role("link", name="I have saved my codes").click()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+
+    page.get_by_role("button", name="Show menu").click()
+    page.get_by_role("button", name=re.compile("account menu")).click()
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, live_server.url, "carl@northside.example", PASSWORD)
+    expect(page.get_by_role("heading", name="Enter your sign-in code")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Code").fill("000000" if totp(key) != 0 else "111111")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_text("That code is not right.")).to_be_visible()
+    assert_accessible(page)
+    # Half a minute later the app shows a new code (each code is accepted once, and the wrong
+    # one makes the next attempt wait a moment).
+    TOTPDevice.objects.update(last_t=-1, throttling_failure_count=0)
+    page.get_by_label("Code").fill(f"{totp(key):06d}")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    context.close()
+    assert outside == []
+
+
+def test_clinic_admin_exports_a_patients_record_and_erases_them(
+    page: Page, live_server, admin_a, clinician_a, patient_a
+):
+    from programs import prescribing
+
+    load_library()
+    program = active_program(patient_a, clinician_a)
+    prescribing.discharge(program, revision=None, by=clinician_a.user)
+    sign_in(page, live_server.url, "alice@northside.example", PASSWORD)
+    page.goto(live_server.url + patient_a.get_absolute_url())
+    expect(page.get_by_role("heading", name="Data requests")).to_be_visible()
+    with page.expect_download() as export:
+        page.get_by_role("link", name="Export record (PDF)").click()
+    text = pdf_text(export.value)
+    assert "Patient record" in text and "Pat Activated" in text and "Hip program" in text
+
+    page.get_by_role("link", name="Erase patient").click()
+    expect(page.get_by_role("heading", name="Erase Pat Activated?")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Type the patient's full name to confirm").fill("Pat Activate")
+    page.get_by_role("button", name="Erase this patient").click()
+    expect(page.get_by_text("so nothing was erased")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Type the patient's full name to confirm").fill("Pat Activated")
+    page.get_by_role("button", name="Erase this patient").click()
+    expect(page.get_by_text("The patient's identity was erased.")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"Erased patient {patient_a.pk}")).to_be_visible()
+    expect(page.get_by_role("link", name="Edit details")).to_have_count(0)
+    assert_accessible(page)
+    patient_a.refresh_from_db()
+    assert patient_a.erased_at is not None and patient_a.user is None

@@ -341,17 +341,22 @@ def test_discharge_stores_the_summary_with_notes_charts_and_program(seven, clini
         assert name in text
 
 
-def test_the_summary_given_at_discharge_is_kept_until_regenerated(seven, clinician_a):
+def test_the_summary_given_at_discharge_is_kept_until_regenerated(
+    seven, clinician_a, django_capture_on_commit_callbacks
+):
     client = client_for(clinician_a.user)
     seven.refresh_from_db()
     client.post(reverse("program_discharge", args=[seven.pk]), {"revision": seven.revision})
     seven.refresh_from_db()
     first = seven.discharge_summary.name
     assert client.get(reverse("program_discharge_summary", args=[seven.pk])).status_code == 200
-    client.post(reverse("program_regenerate_summary", args=[seven.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("program_regenerate_summary", args=[seven.pk]))
     seven.refresh_from_db()
     assert seven.discharge_summary.name != first
-    assert seven.discharge_summary.storage.exists(first)  # the earlier file stays on record
+    assert seven.discharge_summary.storage.exists(seven.discharge_summary.name)
+    # The earlier file is gone: nothing points to it, and an erasure could not find it.
+    assert not seven.discharge_summary.storage.exists(first)
 
 
 # --- access and audit --------------------------------------------------------------------------

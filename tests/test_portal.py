@@ -381,11 +381,12 @@ def test_today_and_history_query_counts_do_not_grow(
     client = client_for(patient_a.user)
     client.get(reverse("portal_home"))
     # session, user, patient, programs, items, then for the program: versions, done counts,
-    # recent logs, streak days; finished programs; then session save (3)
-    with django_assert_num_queries(13):
+    # recent logs, streak days; finished programs; the audit entry; then session save (3)
+    with django_assert_num_queries(14):
         client.get(reverse("portal_home"))
-    # session, user, patient, count, page of sessions, their entries, session save (3)
-    with django_assert_num_queries(9):
+    # session, user, patient, count, page of sessions, their entries, the audit entry,
+    # session save (3)
+    with django_assert_num_queries(10):
         client.get(reverse("portal_history"))
 
 

@@ -629,8 +629,9 @@ def test_builder_query_count_does_not_grow_with_items(
     prescribing.activate(program, revision=None, by=clinician_a.user)
     client = client_for(clinician_a.user)
     client.get(program.get_absolute_url())
-    # session, user, clinician, program, items with exercises, links, versions, session save (3)
-    with django_assert_num_queries(10):
+    # session, user, clinician, program, the audit entry, items with exercises, links,
+    # versions, session save (3)
+    with django_assert_num_queries(11):
         client.get(program.get_absolute_url())
 
 

@@ -373,3 +373,17 @@ def test_pictures_in_a_bucket_are_linked_at_the_apps_own_media_address():
 
     bucket = BucketMedia(bucket_name="pictures")
     assert bucket.url("exercises/ab12cd.png") == "/media/exercises/ab12cd.png"
+
+
+def test_the_physio_admin_says_whether_a_summary_is_stored_and_links_the_checked_download(
+    discharged, operator
+):
+    page = client_for(operator).get(reverse("admin:programs_program_change", args=[discharged.pk]))
+    text = page.content.decode()
+    assert "Stored on " in text
+    assert f'href="{reverse("program_discharge_summary", args=[discharged.pk])}"' in text
+    assert discharged.discharge_summary.name not in text  # the private file is never named
+    discharged.discharge_summary = ""
+    discharged.save(update_fields=["discharge_summary"])
+    page = client_for(operator).get(reverse("admin:programs_program_change", args=[discharged.pk]))
+    assert "Not stored" in page.content.decode()

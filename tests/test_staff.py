@@ -55,6 +55,7 @@ def test_an_address_taken_since_the_form_was_checked_makes_no_second_account(adm
         full_name="Bea Again",
         role="clinician",
         base_url="http://x/",
+        sent_by=admin_a.user,
     )
     assert result is None
     assert Clinician.objects.filter(clinic=admin_a.clinic).count() == 1

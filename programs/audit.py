@@ -1,0 +1,43 @@
+"""The programs app's entries on the audit trail (see clinic/audit.py): one function per kind of
+record, so every view and domain function names the same subject, patient and object.
+
+Templates belong to no patient and hold no health data, so their changes are not recorded."""
+
+from __future__ import annotations
+
+from clinic.audit import record
+from clinic.models import AuditAction, AuditSubject
+from programs.models import Program, SessionLog
+
+
+def program_event(action: str, program: Program, detail: str = "") -> None:
+    """A read or a change of a patient's program (builder, preview, a change, discharge)."""
+    if program.patient_id is None:
+        return
+    record(
+        action,
+        AuditSubject.PROGRAM,
+        clinic=program.clinic_id,
+        patient=program.patient_id,
+        object_id=program.pk,
+        detail=detail,
+    )
+
+
+def session_event(action: str, log: SessionLog, program: Program, detail: str = "") -> None:
+    """A read or a change of one logged session (its entries, pain and note)."""
+    record(
+        action,
+        AuditSubject.SESSION,
+        clinic=program.clinic_id,
+        patient=program.patient_id,
+        object_id=log.pk,
+        detail=detail,
+    )
+
+
+def patient_viewed(patient_id: int, clinic_id: int, detail: str) -> None:
+    """A page that shows a patient's record or the patient's own portal."""
+    record(
+        AuditAction.VIEW, AuditSubject.PATIENT, clinic=clinic_id, patient=patient_id, detail=detail
+    )

@@ -1,0 +1,384 @@
+"""A patient's whole record, for an access request: as JSON (complete, for another system) and as
+a readable PDF (for the patient). A clinic admin exports any patient of their clinic; a patient
+downloads their own from the portal. Every export is recorded on the audit trail.
+
+`patient_record` reads the record with a fixed number of queries, however long the patient has
+been logging, and returns plain data (dates stay dates) that both formats render.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpResponse
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_safe
+from weasyprint import HTML
+
+from clinic.access import (
+    ClinicianRequest,
+    PatientRequest,
+    SignedInRequest,
+    clinic_admin_required,
+    patient_for,
+    patient_required,
+)
+from clinic.audit import record
+from clinic.models import AuditAction, AuditEntry, AuditSubject, Clinic, Invitation, Patient, User
+from programs.documents import pdf_response, try_again
+from programs.handouts import FONTS, SafeFetcher, data_uri, picture_mime, print_stylesheet
+from programs.models import (
+    AlertHandled,
+    DocumentDownload,
+    Program,
+    ProgramItem,
+    ProgramVersion,
+    SessionEntry,
+    SessionLog,
+)
+from programs.render_limits import TooManyRenders, render_turn
+
+logger = logging.getLogger(__name__)
+
+FORMAT = "physio-patient-record"
+FORMAT_VERSION = 1
+# The PDF lists the latest audit entries only: a patient followed for years has thousands of
+# reads, which would make a long, slow document. The JSON export always holds every entry.
+AUDIT_ROWS_IN_PDF = 200
+
+Record = dict[str, Any]
+
+
+def _person(user: User | None) -> str | None:
+    """Who did something, as the app names people; None once the account is gone."""
+    return str(user) if user is not None else None
+
+
+def _profile(patient: Patient) -> Record:
+    account = patient.user
+    return {
+        "id": patient.pk,
+        "first_name": patient.first_name,
+        "last_name": patient.last_name,
+        "date_of_birth": patient.date_of_birth,
+        "email": patient.email,
+        "phone": patient.phone,
+        "preferred_language": patient.preferred_language,
+        "status": patient.status,
+        "primary_clinician": _person(patient.primary_clinician.user),
+        "reminders_enabled": patient.reminders_enabled,
+        "reminder_hour": patient.reminder_hour,
+        "created_at": patient.created_at,
+        "updated_at": patient.updated_at,
+        "erased_at": patient.erased_at,
+        "portal_account": None
+        if account is None
+        else {
+            "email": account.email,
+            "created_at": account.date_joined,
+            "last_sign_in": account.last_login,
+        },
+    }
+
+
+def _clinic(clinic: Clinic) -> Record:
+    return {"name": clinic.name, "email": clinic.email, "phone": clinic.phone}
+
+
+def _invitation(invitation: Invitation) -> Record:
+    # The token's hash is left out: it is a credential, not information about the patient.
+    return {
+        "email": invitation.email,
+        "sent_at": invitation.created_at,
+        "expires_at": invitation.expires_at,
+        "state": invitation.get_state_display(),
+    }
+
+
+def _item(item: ProgramItem) -> Record:
+    return {
+        "id": item.pk,
+        "exercise": item.display_name,
+        "prescription": item.prescription_text,
+        "note": item.note,
+        "position": item.position,
+    }
+
+
+def _version(version: ProgramVersion) -> Record:
+    return {
+        "number": version.number,
+        "created_at": version.created_at,
+        "created_by": _person(version.created_by),
+        "changes": version.changes,
+        "changes_for_the_patient": version.patient_changes,
+        "patient_emailed_at": version.notified_at,
+        "snapshot": version.snapshot,
+    }
+
+
+def _entry(entry: SessionEntry) -> Record:
+    return {
+        "exercise": entry.exercise_name,
+        "prescription": entry.prescription,
+        "done": entry.done,
+        "skip_reason": entry.skip_reason,
+        "sets_done": entry.sets_done,
+        "reps_done": entry.reps_done,
+        "pain": entry.pain,
+    }
+
+
+def _session(session: SessionLog, version_numbers: dict[int, int], entries: list[Record]) -> Record:
+    pains = [entry["pain"] for entry in entries if entry["pain"] is not None]
+    return {
+        "id": session.pk,
+        "date": session.date,
+        "slot": session.slot,
+        "program_version": version_numbers.get(session.version_id),
+        "difficulty": session.get_difficulty_display() if session.difficulty else "",
+        "note": session.note,
+        "logged_at": session.logged_at,
+        "updated_at": session.updated_at,
+        "note_read_at": session.note_read_at,
+        "note_read_by": _person(session.note_read_by),
+        "max_pain": max(pains) if pains else None,
+        "entries": entries,
+    }
+
+
+def _download(download: DocumentDownload) -> Record:
+    return {
+        "document": download.get_kind_display(),
+        "at": download.at,
+        "by": _person(download.user),
+    }
+
+
+def _program(program: Program, related: dict[str, dict[int, list[Record]]]) -> Record:
+    return {
+        "id": program.pk,
+        "title": program.title,
+        "status": program.get_status_display(),
+        "start_date": program.start_date,
+        "end_date": program.end_date,
+        "how_often": program.frequency_text,
+        "note": program.note,
+        "stop_if": program.stop_if,
+        "pain_threshold": program.pain_threshold,
+        "created_at": program.created_at,
+        "created_by": _person(program.created_by),
+        "activated_at": program.activated_at,
+        "discharged_at": program.discharged_at,
+        "discharged_by": _person(program.discharged_by),
+        "discharge_notes": program.discharge_notes,
+        "has_discharge_summary": bool(program.discharge_summary),
+        "items": related["items"].get(program.pk, []),
+        "versions": related["versions"].get(program.pk, []),
+        "sessions": related["sessions"].get(program.pk, []),
+        "downloads": related["downloads"].get(program.pk, []),
+    }
+
+
+def _audit_entry(entry: AuditEntry) -> Record:
+    # The address is left out: it is the reader's (a clinician's) data, not the patient's.
+    return {
+        "at": entry.at,
+        "action": entry.get_action_display(),
+        "subject": entry.get_subject_display(),
+        "by": _person(entry.user),
+        "role": entry.get_role_display(),
+        "object_id": entry.object_id,
+        "detail": entry.detail,
+    }
+
+
+def _grouped(rows: list[tuple[int, Record]]) -> dict[int, list[Record]]:
+    groups: dict[int, list[Record]] = {}
+    for key, row in rows:
+        groups.setdefault(key, []).append(row)
+    return groups
+
+
+def patient_record(patient: Patient) -> Record:
+    """Everything the clinic holds about one patient: profile, invitations, every program with
+    its items, versions, sessions (with their entries) and document downloads, handled alerts
+    and the audit entries about them. Ten queries, whatever the amount of data."""
+    patient = Patient.objects.select_related("clinic", "primary_clinician__user", "user").get(
+        pk=patient.pk
+    )
+    programs = list(
+        Program.objects.filter(patient=patient)
+        .select_related("created_by", "discharged_by")
+        .order_by("created_at", "pk")
+    )
+    mine = {"program__patient": patient}
+    items = ProgramItem.objects.filter(**mine).select_related("exercise", "program")
+    versions = list(
+        ProgramVersion.objects.filter(**mine).select_related("created_by").order_by("number")
+    )
+    entries = _grouped(
+        [
+            (entry.session_id, _entry(entry))
+            for entry in SessionEntry.objects.filter(session__program__patient=patient)
+        ]
+    )
+    numbers = {version.pk: version.number for version in versions}
+    sessions = (
+        SessionLog.objects.filter(**mine).select_related("note_read_by").order_by("date", "slot")
+    )
+    downloads = DocumentDownload.objects.filter(**mine).select_related("user").order_by("at")
+    related = {
+        "items": _grouped([(item.program_id, _item(item)) for item in items]),
+        "versions": _grouped([(version.program_id, _version(version)) for version in versions]),
+        "sessions": _grouped(
+            [(s.program_id, _session(s, numbers, entries.get(s.pk, []))) for s in sessions]
+        ),
+        "downloads": _grouped([(d.program_id, _download(d)) for d in downloads]),
+    }
+    alerts = AlertHandled.objects.filter(patient=patient).select_related("handled_by")
+    audit = AuditEntry.objects.filter(patient=patient).select_related("user").order_by("at", "pk")
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "exported_at": timezone.now(),
+        "clinic": _clinic(patient.clinic),
+        "patient": _profile(patient),
+        "invitations": [_invitation(invitation) for invitation in patient.invitations.all()],
+        "programs": [_program(program, related) for program in programs],
+        "alerts_handled": [
+            {
+                "alert": alert.get_kind_display(),
+                "at": alert.handled_at,
+                "by": _person(alert.handled_by),
+            }
+            for alert in alerts
+        ],
+        "audit": [_audit_entry(entry) for entry in audit],
+    }
+
+
+# --- the two formats --------------------------------------------------------------------------
+
+
+def record_json(data: Record) -> str:
+    return json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
+
+
+def _logo(clinic: Clinic) -> str | None:
+    if not clinic.logo:
+        return None
+    try:
+        with clinic.logo.open("rb") as handle:
+            return data_uri(handle.read(), picture_mime(clinic.logo.name))
+    except FileNotFoundError:
+        return None
+
+
+def record_pdf(patient: Patient, data: Record) -> bytes:
+    """The record as a readable document: the profile, then each program with its changes and
+    a table of its sessions, then the audit trail. Times are the clinic's."""
+    started = time.perf_counter()
+    clinic = patient.clinic
+    sessions = [s for program in data["programs"] for s in program["sessions"]]
+    audit = data["audit"]
+    context = {
+        "patient": patient,
+        "clinic": clinic,
+        "record": data,
+        "logo": _logo(clinic),
+        "page_size": "letter" if clinic.paper_size == "letter" else "A4",
+        "sessions_logged": len(sessions),
+        "first_session": sessions and min(s["date"] for s in sessions),
+        "last_session": sessions and max(s["date"] for s in sessions),
+        "audit_shown": audit[-AUDIT_ROWS_IN_PDF:][::-1],
+        "audit_left_out": max(len(audit) - AUDIT_ROWS_IN_PDF, 0),
+    }
+    with timezone.override(patient.tz):
+        html = render_to_string("handouts/export.html", context)
+    document = HTML(string=html, url_fetcher=SafeFetcher(), base_url=str(settings.BASE_DIR))
+    pdf = document.write_pdf(stylesheets=[print_stylesheet()], font_config=FONTS)
+    elapsed_ms = round((time.perf_counter() - started) * 1000)
+    logger.info("PDF export of patient %s rendered in %d ms.", patient.pk, elapsed_ms)
+    return pdf
+
+
+def export_filename(patient: Patient, extension: str, today: date | datetime) -> str:
+    """By the patient's number, not their name: the file may sit in a shared downloads folder."""
+    return f"patient-record-{patient.pk}-{today:%Y-%m-%d}.{extension}"
+
+
+def json_response(content: str, filename: str) -> HttpResponse:
+    """Health data: downloaded, never shown inline, never kept in a cache."""
+    response = HttpResponse(content, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    add_never_cache_headers(response)
+    return response
+
+
+def send_json(patient: Patient) -> HttpResponse:
+    content = record_json(patient_record(patient))
+    record(
+        AuditAction.EXPORT,
+        AuditSubject.EXPORT,
+        patient=patient,
+        object_id=patient.pk,
+        detail="JSON",
+    )
+    return json_response(content, export_filename(patient, "json", patient.clinic.today()))
+
+
+def send_pdf(request: SignedInRequest, patient: Patient, back: str) -> HttpResponse:
+    """The heaviest document the app renders, so it takes one of the user's render turns."""
+    try:
+        with render_turn(request.user):
+            pdf = record_pdf(patient, patient_record(patient))
+    except TooManyRenders as refused:
+        return try_again(request, refused, back)
+    record(
+        AuditAction.EXPORT, AuditSubject.EXPORT, patient=patient, object_id=patient.pk, detail="PDF"
+    )
+    return pdf_response(pdf, export_filename(patient, "pdf", patient.clinic.today()))
+
+
+def exportable_patient(request: ClinicianRequest, pk: int) -> Patient:
+    """A patient of the admin's clinic whose identity is still held, or 404: an erased
+    patient's record has nobody left to give it to."""
+    patient = patient_for(request.user, pk)
+    if patient.erased_at is not None:
+        raise Http404("This patient's identity was erased; there is nothing to export.")
+    return patient
+
+
+@require_safe
+@clinic_admin_required
+def patient_export_json(request: ClinicianRequest, pk: int) -> HttpResponse:
+    return send_json(exportable_patient(request, pk))
+
+
+@require_safe
+@clinic_admin_required
+def patient_export_pdf(request: ClinicianRequest, pk: int) -> HttpResponse:
+    patient = exportable_patient(request, pk)
+    return send_pdf(request, patient, patient.get_absolute_url())
+
+
+@require_safe
+@patient_required
+def portal_export_json(request: PatientRequest) -> HttpResponse:
+    return send_json(request.patient)
+
+
+@require_safe
+@patient_required
+def portal_export_pdf(request: PatientRequest) -> HttpResponse:
+    return send_pdf(request, request.patient, reverse("portal_settings"))

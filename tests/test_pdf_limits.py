@@ -1,0 +1,203 @@
+"""PDF rendering is bounded per user (a few at once, a few a minute), a stored summary is served
+from storage and never rendered again, and every download is on the audit trail."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
+from django.urls import reverse
+
+from clinic.models import AuditAction, AuditEntry, AuditSubject
+from exercises.loader import load_library
+from programs import handouts
+from programs.models import Program
+from programs.render_limits import at_once, per_minute
+from tests.conftest import client_for
+from tests.factories import active_program
+
+PDF = b"%PDF-1.7 stand-in"
+
+
+@pytest.fixture
+def program(db, clinician_a, patient_a) -> Program:
+    load_library()
+    return active_program(patient_a, clinician_a, slugs=["clamshell"])
+
+
+@pytest.fixture
+def quick_renders(monkeypatch) -> list[int]:
+    """Renders that take no time: what is tested here is who may start one. Returns the list of
+    programs rendered, in order."""
+    rendered: list[int] = []
+
+    def render(kind, program, context):
+        rendered.append(program.pk)
+        return handouts.Rendered("", PDF)
+
+    monkeypatch.setattr(handouts, "_render", render)
+    return rendered
+
+
+@pytest.fixture
+def discharged(program, clinician_a) -> Program:
+    client_for(clinician_a.user).post(
+        reverse("program_discharge", args=[program.pk]), {"revision": program.revision}
+    )
+    program.refresh_from_db()
+    assert program.status == Program.Status.DISCHARGED and program.discharge_summary
+    return program
+
+
+def handout_url(program: Program) -> str:
+    return reverse("program_handout", args=[program.pk])
+
+
+def test_the_limits_are_counted_in_the_database_so_every_worker_shares_them():
+    assert isinstance(caches["default"], DatabaseCache)
+
+
+def test_a_render_beyond_those_running_at_once_gets_a_try_again_page(
+    program, clinician_a, settings, quick_renders
+):
+    settings.PDF_RENDERS_AT_ONCE = 2
+    for _ in range(2):  # two renders of this user's still running in other workers
+        at_once().take(clinician_a.user.pk)
+    response = client_for(clinician_a.user).get(handout_url(program))
+    assert response.status_code == 429
+    assert response["Retry-After"] == "5"
+    page = response.content.decode()
+    assert "Your PDF is being prepared" in page and "Try again in a few seconds" in page
+    assert f'href="{handout_url(program)}"' in page  # try again
+    assert f'href="{program.patient.get_absolute_url()}"' in page  # go back
+    assert quick_renders == []
+
+
+def test_another_user_is_not_held_up_by_a_busy_one(
+    program, clinician_a, patient_a, settings, quick_renders
+):
+    settings.PDF_RENDERS_AT_ONCE = 1
+    at_once().take(clinician_a.user.pk)
+    response = client_for(patient_a.user).get(reverse("portal_handout", args=[program.pk]))
+    assert response.status_code == 200 and response.content == PDF
+
+
+def test_renders_per_minute_are_limited_and_say_when_to_come_back(
+    program, patient_a, settings, quick_renders
+):
+    settings.PDF_RENDERS_PER_MINUTE = 3
+    client = client_for(patient_a.user)
+    url = reverse("portal_handout", args=[program.pk])
+    assert [client.get(url).status_code for _ in range(3)] == [200, 200, 200]
+    refused = client.get(url)
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert f'href="{reverse("portal_home")}"' in refused.content.decode()
+    assert len(quick_renders) == 3
+
+
+def test_a_render_that_fails_gives_its_place_back(program, clinician_a, settings, monkeypatch):
+    settings.PDF_RENDERS_AT_ONCE = 1
+
+    def broken(*args, **kwargs):
+        raise OSError("the PDF engine ran out of memory")
+
+    monkeypatch.setattr(handouts, "_render", broken)
+    with pytest.raises(OSError, match="out of memory"):
+        client_for(clinician_a.user).get(handout_url(program))
+    monkeypatch.setattr(
+        handouts, "_render", lambda kind, program, context: handouts.Rendered("", PDF)
+    )
+    assert client_for(clinician_a.user).get(handout_url(program)).status_code == 200
+
+
+def test_a_refused_render_takes_no_turn_of_the_minute(
+    program, clinician_a, settings, quick_renders
+):
+    settings.PDF_RENDERS_AT_ONCE, settings.PDF_RENDERS_PER_MINUTE = 1, 2
+    slot = at_once().take(clinician_a.user.pk)
+    client = client_for(clinician_a.user)
+    assert [client.get(handout_url(program)).status_code for _ in range(3)] == [429] * 3
+    at_once().give_back(slot)
+    assert [client.get(handout_url(program)).status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_a_stored_summary_is_served_from_storage_and_never_rendered_again(
+    discharged, clinician_a, patient_a, settings, monkeypatch
+):
+    with discharged.discharge_summary.open("rb") as stored:
+        pdf = stored.read()
+
+    def no_render(*args, **kwargs):
+        raise AssertionError("a stored summary was rendered again")
+
+    monkeypatch.setattr(handouts, "_render", no_render)
+    settings.PDF_RENDERS_PER_MINUTE = 1
+    for user in (clinician_a.user, patient_a.user):  # every place taken: no render may start
+        at_once().take(user.pk)
+        per_minute().take(user.pk)
+    for client, url in [
+        (client_for(clinician_a.user), "program_discharge_summary"),
+        (client_for(patient_a.user), "portal_discharge_summary"),
+    ]:
+        response = client.get(reverse(url, args=[discharged.pk]))
+        assert response.status_code == 200 and response.content == pdf
+
+
+def test_making_the_summary_again_is_limited_like_any_render(
+    discharged, clinician_a, settings, quick_renders
+):
+    settings.PDF_RENDERS_AT_ONCE = 1
+    first = discharged.discharge_summary.name
+    at_once().take(clinician_a.user.pk)
+    response = client_for(clinician_a.user).post(
+        reverse("program_regenerate_summary", args=[discharged.pk])
+    )
+    assert response.status_code == 429
+    assert ">Try again</a>" not in response.content.decode()  # a POST is not repeated by a link
+    discharged.refresh_from_db()
+    assert discharged.discharge_summary.name == first
+
+
+# --- the audit trail ------------------------------------------------------------------------
+
+
+def document_entries(program: Program) -> list[tuple[str, str, int | None, str]]:
+    return list(
+        AuditEntry.objects.filter(subject=AuditSubject.DOCUMENT)
+        .order_by("pk")
+        .values_list("action", "detail", "user", "object_id")
+        .filter(patient=program.patient)
+    )
+
+
+def test_every_download_is_on_the_audit_trail(
+    program, clinician_a, patient_a, quick_renders, monkeypatch
+):
+    client_for(clinician_a.user).get(handout_url(program))
+    client_for(patient_a.user).get(reverse("portal_handout", args=[program.pk]))
+    pk = str(program.pk)
+    assert document_entries(program) == [
+        (AuditAction.DOWNLOAD, "handout", clinician_a.user.pk, pk),
+        (AuditAction.DOWNLOAD, "handout", patient_a.user.pk, pk),
+    ]
+
+
+def test_the_stored_summary_and_its_downloads_are_on_the_audit_trail(
+    discharged, clinician_a, patient_a
+):
+    client_for(clinician_a.user).get(reverse("program_discharge_summary", args=[discharged.pk]))
+    client_for(patient_a.user).get(reverse("portal_discharge_summary", args=[discharged.pk]))
+    pk = str(discharged.pk)
+    assert document_entries(discharged) == [
+        (AuditAction.CREATE, "discharge summary", clinician_a.user.pk, pk),
+        (AuditAction.DOWNLOAD, "discharge summary", clinician_a.user.pk, pk),
+        (AuditAction.DOWNLOAD, "discharge summary", patient_a.user.pk, pk),
+    ]
+
+
+def test_a_refused_render_is_not_a_download(program, clinician_a, settings, quick_renders):
+    settings.PDF_RENDERS_AT_ONCE = 1
+    at_once().take(clinician_a.user.pk)
+    client_for(clinician_a.user).get(handout_url(program))
+    assert document_entries(program) == []
