@@ -387,3 +387,24 @@ def test_the_physio_admin_says_whether_a_summary_is_stored_and_links_the_checked
     discharged.save(update_fields=["discharge_summary"])
     page = client_for(operator).get(reverse("admin:programs_program_change", args=[discharged.pk]))
     assert "Not stored" in page.content.decode()
+
+
+@pytest.mark.parametrize("model", ["exercise", "clinic"])
+def test_pictures_saved_any_way_get_random_names_in_their_public_folder(
+    model, clinic_a, clinician_a, operator
+):
+    """The physio admin saves an upload under the name it came with unless the field renames
+    it: a file called after a patient, or a guessable one, must not end up in public media."""
+    from tests.factories import ExerciseFactory
+
+    png = BytesIO()
+    Image.new("RGB", (4, 4), "teal").save(png, "PNG")
+    if model == "clinic":
+        field, folder = clinic_a.logo, "clinics"
+    else:
+        field = ExerciseFactory(clinic=clinic_a).image
+        folder = "exercises"
+    field.save("Pat Activated knee.PNG", ContentFile(png.getvalue()))
+    assert re.fullmatch(rf"{folder}/[0-9a-f]{{32}}\.png", field.name)
+    response = client_for(None).get(f"/media/{field.name}")
+    assert response.status_code == 200
