@@ -535,7 +535,7 @@ class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
 
 
 class AuditTrailIsReadOnly(Exception):
-    pass
+    """Raised on any attempt to change or delete an audit entry."""
 
 
 class AuditEntry(models.Model):

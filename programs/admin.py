@@ -112,7 +112,7 @@ class ProgramAdmin(ProgramRecordAdmin):
             when = timezone.localtime(stored.storage.get_modified_time(stored.name))
         except FileNotFoundError:
             return "On record, but the file is missing from storage"
-        except (NotImplementedError, OSError):
+        except OSError:  # the storage could not be reached: say it is stored, without a time
             when = None
         return format_html(
             'Stored{}. <a href="{}">Download</a> (for the clinic\'s clinicians: the download '
