@@ -158,16 +158,8 @@ class LoginFailureAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    """Every clinic's trail, for operators. Read-only: entries are never changed or deleted."""
-
-    list_display = ["at", "user", "role", "clinic", "patient", "action", "subject", "detail"]
-    list_filter = ["action", "subject", "role", "clinic"]
-    search_fields = ["user__email", "patient__last_name", "object_id", "address"]
-    list_select_related = ["user", "clinic", "patient"]
-    date_hierarchy = "at"
-    show_full_result_count = False  # a count of a long trail costs a full scan on every page
+class HistoryAdmin(admin.ModelAdmin):
+    """Records of what happened: viewable, never added, edited or deleted here."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -177,3 +169,15 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(HistoryAdmin):
+    """Every clinic's trail, for operators. Read-only: entries are never changed or deleted."""
+
+    list_display = ["at", "user", "role", "clinic", "patient", "action", "subject", "detail"]
+    list_filter = ["action", "subject", "role", "clinic"]
+    search_fields = ["user__email", "patient__last_name", "object_id", "address"]
+    list_select_related = ["user", "clinic", "patient"]
+    date_hierarchy = "at"
+    show_full_result_count = False  # a count of a long trail costs a full scan on every page

@@ -154,18 +154,11 @@ def _signed_in(*, request: HttpRequest, user: Any, **kwargs: Any) -> None:
 
 @receiver(user_logged_out)
 def _signed_out(*, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    # Sent before the session is flushed: the request still names the user and their role.
     if request is None or user is None:
         return
-    role, clinic_id = role_of(user)
-    entry_clinic = request.session.get(CLINIC_KEY, clinic_id)
-    AuditEntry.objects.create(
-        user=user,
-        role=request.session.get(ROLE_KEY, role),
-        clinic_id=entry_clinic,
-        action=AuditAction.SIGN_OUT,
-        subject=AuditSubject.ACCOUNT,
-        address=client_address(request),
-    )
+    with acting_as(request):
+        record(AuditAction.SIGN_OUT, AuditSubject.ACCOUNT)
 
 
 def tried_account(email: str) -> tuple[User | None, int | None]:

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from clinic.audit import record
 from clinic.email import send_clinic_email
-from clinic.forms import HOUR, Quota, QuotaSpent, take_all
+from clinic.limits import HOUR, Quota, QuotaSpent, take_all
 from clinic.models import (
     AuditAction,
     AuditSubject,

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from clinic.admin import AuditedAdmin
+from clinic.admin import AuditedAdmin, HistoryAdmin
 from clinic.models import AuditSubject, Patient
 from programs.models import (
     AlertHandled,
@@ -33,18 +33,9 @@ class ProgramRecordAdmin(AuditedAdmin):
         return program.patient
 
 
-class ReadOnlyAdmin(ProgramRecordAdmin):
+class ReadOnlyAdmin(HistoryAdmin, ProgramRecordAdmin):
     """What patients logged and what clinicians acknowledged is history: viewable, never
     edited or deleted here."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 class ItemInline(admin.TabularInline):

@@ -6,7 +6,7 @@ Templates belong to no patient and hold no health data, so their changes are not
 from __future__ import annotations
 
 from clinic.audit import record
-from clinic.models import AuditAction, AuditSubject
+from clinic.models import AuditSubject
 from programs.models import Program, SessionLog
 
 
@@ -36,8 +36,14 @@ def session_event(action: str, log: SessionLog, program: Program, detail: str = 
     )
 
 
-def patient_viewed(patient_id: int, clinic_id: int, detail: str) -> None:
-    """A page that shows a patient's record or the patient's own portal."""
+def document_event(action: str, program: Program, detail: str) -> None:
+    """A handout or discharge summary downloaded or stored: the trail names the document, never
+    what it holds."""
     record(
-        AuditAction.VIEW, AuditSubject.PATIENT, clinic=clinic_id, patient=patient_id, detail=detail
+        action,
+        AuditSubject.DOCUMENT,
+        clinic=program.clinic_id,
+        patient=program.patient_id,
+        object_id=program.pk,
+        detail=detail,
     )

@@ -14,10 +14,10 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST, require_safe
 
 from clinic.access import ClinicianRequest, SignedInRequest, clinician_required
-from clinic.audit import record
-from clinic.models import AuditAction, AuditSubject, User
+from clinic.models import AuditAction, User
 from programs import handouts, prescribing
 from programs.access import program_for
+from programs.audit import document_event
 from programs.models import DocumentDownload, DocumentKind, Program
 from programs.render_limits import TooManyRenders, render_turn
 
@@ -31,14 +31,6 @@ def discharge_with_summary(
         prescribing.discharge(program, revision=revision, by=by, notes=notes)
         handouts.store_discharge_summary(program, portal_url)
         document_event(AuditAction.CREATE, program, "discharge summary")
-
-
-def document_event(action: str, program: Program, detail: str) -> None:
-    """A handout or discharge summary downloaded or stored: the trail names the document, never
-    what it holds."""
-    record(
-        action, AuditSubject.DOCUMENT, patient=program.patient, object_id=program.pk, detail=detail
-    )
 
 
 def pdf_response(pdf: bytes, filename: str) -> HttpResponse:

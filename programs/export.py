@@ -10,19 +10,15 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from datetime import date, datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
-from weasyprint import HTML
 
 from clinic.access import (
     ClinicianRequest,
@@ -35,7 +31,7 @@ from clinic.access import (
 from clinic.audit import record
 from clinic.models import AuditAction, AuditEntry, AuditSubject, Clinic, Invitation, Patient, User
 from programs.documents import pdf_response, try_again
-from programs.handouts import FONTS, SafeFetcher, data_uri, picture_mime, print_stylesheet
+from programs.handouts import logo_of, render_pdf
 from programs.models import (
     AlertHandled,
     DocumentDownload,
@@ -274,20 +270,9 @@ def record_json(data: Record) -> str:
     return json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
 
 
-def _logo(clinic: Clinic) -> str | None:
-    if not clinic.logo:
-        return None
-    try:
-        with clinic.logo.open("rb") as handle:
-            return data_uri(handle.read(), picture_mime(clinic.logo.name))
-    except FileNotFoundError:
-        return None
-
-
 def record_pdf(patient: Patient, data: Record) -> bytes:
     """The record as a readable document: the profile, then each program with its changes and
     a table of its sessions, then the audit trail. Times are the clinic's."""
-    started = time.perf_counter()
     clinic = patient.clinic
     sessions = [s for program in data["programs"] for s in program["sessions"]]
     audit = data["audit"]
@@ -295,7 +280,7 @@ def record_pdf(patient: Patient, data: Record) -> bytes:
         "patient": patient,
         "clinic": clinic,
         "record": data,
-        "logo": _logo(clinic),
+        "logo": logo_of(clinic),
         "page_size": "letter" if clinic.paper_size == "letter" else "A4",
         "sessions_logged": len(sessions),
         "first_session": sessions and min(s["date"] for s in sessions),
@@ -304,12 +289,7 @@ def record_pdf(patient: Patient, data: Record) -> bytes:
         "audit_left_out": max(len(audit) - AUDIT_ROWS_IN_PDF, 0),
     }
     with timezone.override(patient.tz):
-        html = render_to_string("handouts/export.html", context)
-    document = HTML(string=html, url_fetcher=SafeFetcher(), base_url=str(settings.BASE_DIR))
-    pdf = document.write_pdf(stylesheets=[print_stylesheet()], font_config=FONTS)
-    elapsed_ms = round((time.perf_counter() - started) * 1000)
-    logger.info("PDF export of patient %s rendered in %d ms.", patient.pk, elapsed_ms)
-    return pdf
+        return render_pdf("export", context, f"patient {patient.pk}").pdf
 
 
 def export_filename(patient: Patient, extension: str, today: date | datetime) -> str:

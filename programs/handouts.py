@@ -31,6 +31,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from clinic.models import Clinic
 from exercises.models import Exercise
 from programs.adherence import adherence
 from programs.charts import adherence_chart, pain_chart, pain_series, weekly_adherence
@@ -113,8 +114,9 @@ def picture_of(exercise: Exercise) -> str | None:
     return data_uri(Path(path).read_bytes(), "image/svg+xml") if path else None
 
 
-def logo_of(program: Program) -> str | None:
-    logo = program.clinic.logo if program.clinic else None
+def logo_of(clinic: Clinic | None) -> str | None:
+    """The clinic's logo as a data URI, or None when it has none (or its file is missing)."""
+    logo = clinic.logo if clinic else None
     if not logo:
         return None
     try:
@@ -134,15 +136,16 @@ class Rendered:
     pdf: bytes
 
 
-def _render(kind: str, program: Program, context: dict[str, object]) -> Rendered:
-    """Render templates/handouts/<kind>.html to a PDF, and log how long it took."""
+def render_pdf(kind: str, context: dict[str, object], about: str) -> Rendered:
+    """Render templates/handouts/<kind>.html to a PDF through the safe fetcher, and log how
+    long it took; `about` names the record by id ("program 12"), never by a person's name."""
     started = time.perf_counter()
     html = render_to_string(f"handouts/{kind}.html", context)
     fetcher = SafeFetcher()
     document = HTML(string=html, url_fetcher=fetcher, base_url=str(settings.BASE_DIR))
     pdf = document.write_pdf(stylesheets=[print_stylesheet()], font_config=FONTS)
     elapsed_ms = round((time.perf_counter() - started) * 1000)
-    logger.info("PDF %s of program %s rendered in %d ms.", kind, program.pk, elapsed_ms)
+    logger.info("PDF %s of %s rendered in %d ms.", kind, about, elapsed_ms)
     return Rendered(html, pdf)
 
 
@@ -157,7 +160,7 @@ def _common(program: Program, portal_url: str, today: date) -> dict[str, object]
         "items": [{"item": item, "picture": picture_of(item.exercise)} for item in items],
         "version": program.versions.order_by("-number").first(),
         "today": today,
-        "logo": logo_of(program),
+        "logo": logo_of(program.clinic),
         "portal_url": portal_url,
         "qr": qr_code(portal_url),
         "page_size": "letter" if clinic and clinic.paper_size == "letter" else "A4",
@@ -173,7 +176,7 @@ def handout(program: Program, portal_url: str) -> Rendered:
     last_start = date.max - timedelta(days=LOG_SHEET_DAYS)
     start = min(max(today, program.start_date or today), last_start)
     context["log_days"] = [start + timedelta(days=n) for n in range(LOG_SHEET_DAYS)]
-    return _render("handout", program, context)
+    return render_pdf("handout", context, f"program {program.pk}")
 
 
 def discharge_summary(program: Program, portal_url: str) -> Rendered:
@@ -189,7 +192,7 @@ def discharge_summary(program: Program, portal_url: str) -> Rendered:
         adherence_chart=adherence_chart(weekly_adherence(programs, today, weeks=_weeks(program))),
         pain_chart=pain_chart(pain_series(programs)),
     )
-    return _render("discharge", program, context)
+    return render_pdf("discharge", context, f"program {program.pk}")
 
 
 def _weeks(program: Program) -> int:

@@ -22,7 +22,7 @@ from clinic.audit import patient_event
 from clinic.models import AuditAction
 from programs.access import portal_program_for, portal_programs_for, portal_session_for
 from programs.adherence import Adherence, adherence, done_counts, program_window, week_start
-from programs.audit import patient_viewed, program_event, session_event
+from programs.audit import program_event, session_event
 from programs.documents import send_discharge_summary, send_handout
 from programs.forms import ReminderSettingsForm, SessionLogForm
 from programs.models import Program, ProgramItem, SessionLog
@@ -118,7 +118,7 @@ def portal_home(request: PatientRequest) -> HttpResponse:
         .prefetch_related(Prefetch("items", ProgramItem.objects.select_related("exercise")))
         .order_by("-end_date", "-pk")
     )
-    patient_viewed(request.patient.pk, request.patient.clinic_id, "portal: today")
+    patient_event(AuditAction.VIEW, request.patient, "portal: today")
     return render(
         request,
         "programs/portal/today.html",
@@ -296,7 +296,7 @@ def history(request: PatientRequest) -> HttpResponse:
     for log in cast("Iterable[HistoryLog]", page.object_list):
         log.week = week_start(log.date)
         log.high_pain = is_high(log.max_pain, threshold_for(log.program))
-    patient_viewed(request.patient.pk, request.patient.clinic_id, "portal: history")
+    patient_event(AuditAction.VIEW, request.patient, "portal: history")
     return render(request, "programs/portal/history.html", {"page": page})
 
 

@@ -3,7 +3,7 @@
 A render takes a worker for a second or more, so a held-down reload or a script could tie up
 every worker of the app. Each user gets PDF_RENDERS_AT_ONCE renders at the same time and
 PDF_RENDERS_PER_MINUTE in any minute (settings); past that, the download view answers 429 with a
-"try again shortly" page. The counts live in the cache table in the database (clinic.forms
+"try again shortly" page. The counts live in the cache table in the database (clinic.limits
 Quota), so they hold across gunicorn workers and app servers. A stored discharge summary is
 served from storage and takes no turn.
 """
@@ -16,7 +16,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 
-from clinic.forms import Quota, QuotaSpent, take_all
+from clinic.limits import Quota, QuotaSpent, take_all
 from clinic.models import User
 
 logger = logging.getLogger(__name__)

@@ -26,16 +26,16 @@ def program(db, clinician_a, patient_a) -> Program:
 
 
 @pytest.fixture
-def quick_renders(monkeypatch) -> list[int]:
+def quick_renders(monkeypatch) -> list[str]:
     """Renders that take no time: what is tested here is who may start one. Returns the list of
-    programs rendered, in order."""
-    rendered: list[int] = []
+    records rendered ("program 12"), in order."""
+    rendered: list[str] = []
 
-    def render(kind, program, context):
-        rendered.append(program.pk)
+    def render(kind, context, about):
+        rendered.append(about)
         return handouts.Rendered("", PDF)
 
-    monkeypatch.setattr(handouts, "_render", render)
+    monkeypatch.setattr(handouts, "render_pdf", render)
     return rendered
 
 
@@ -102,11 +102,11 @@ def test_a_render_that_fails_gives_its_place_back(program, clinician_a, settings
     def broken(*args, **kwargs):
         raise OSError("the PDF engine ran out of memory")
 
-    monkeypatch.setattr(handouts, "_render", broken)
+    monkeypatch.setattr(handouts, "render_pdf", broken)
     with pytest.raises(OSError, match="out of memory"):
         client_for(clinician_a.user).get(handout_url(program))
     monkeypatch.setattr(
-        handouts, "_render", lambda kind, program, context: handouts.Rendered("", PDF)
+        handouts, "render_pdf", lambda kind, context, about: handouts.Rendered("", PDF)
     )
     assert client_for(clinician_a.user).get(handout_url(program)).status_code == 200
 
@@ -131,7 +131,7 @@ def test_a_stored_summary_is_served_from_storage_and_never_rendered_again(
     def no_render(*args, **kwargs):
         raise AssertionError("a stored summary was rendered again")
 
-    monkeypatch.setattr(handouts, "_render", no_render)
+    monkeypatch.setattr(handouts, "render_pdf", no_render)
     settings.PDF_RENDERS_PER_MINUTE = 1
     for user in (clinician_a.user, patient_a.user):  # every place taken: no render may start
         at_once().take(user.pk)

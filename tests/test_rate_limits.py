@@ -12,7 +12,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.forms import Quota, QuotaSpent, take_all
+from clinic.limits import Quota, QuotaSpent, take_all
 from clinic.models import AuditAction, AuditEntry, AuditSubject, Invitation
 from tests.conftest import client_for, mail_server_down
 from tests.factories import PatientFactory
