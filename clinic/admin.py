@@ -18,6 +18,7 @@ from clinic.models import (
     Invitation,
     LoginFailure,
     Patient,
+    StaffInvitation,
     User,
 )
 
@@ -136,6 +137,23 @@ class InvitationAdmin(admin.ModelAdmin):
     list_filter = ["created_at", "used_at"]
     search_fields = ["patient__first_name", "patient__last_name", "email"]
     list_select_related = ["patient"]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(StaffInvitation)
+class StaffInvitationAdmin(admin.ModelAdmin):
+    """Read-only: clinic admins invite their team from the clinic's pages."""
+
+    list_display = ["email", "clinic", "role", "sent_at", "expires_at", "accepted_at"]
+    list_filter = ["sent_at", "accepted_at"]
+    search_fields = ["email", "full_name", "clinic__name"]
+    list_select_related = ["clinic"]
     exclude = ["token_hash"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -243,9 +243,9 @@ class AcceptInvitationForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def __init__(self, *args: Any, patient: Patient, email: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, full_name: str, email: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.patient = patient
+        self.full_name = full_name
         self.email = email
 
     def clean(self) -> dict[str, Any]:
@@ -254,7 +254,7 @@ class AcceptInvitationForm(forms.Form):
         if first and second and first != second:
             self.add_error("password2", "The two passwords do not match.")
         elif first:
-            candidate = User(email=self.email, full_name=self.patient.full_name)
+            candidate = User(email=self.email, full_name=self.full_name)
             try:
                 validate_password(first, candidate)
             except forms.ValidationError as error:

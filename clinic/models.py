@@ -468,6 +468,69 @@ class Invitation(models.Model):
         return str(self.State(self.state).label)
 
 
+class StaffInvitation(models.Model):
+    """An invitation to join a clinic's team, waiting until its link is used.
+
+    The account and the membership are made only when the invitee chooses a password, so the
+    team list shows a waiting invitation the same way whether or not the address already has an
+    account somewhere (such an address is told by email instead, gets no link, and its invitation
+    simply expires): the list never reveals who has an account. Only a hash of the token is
+    stored."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", "Waiting"
+        ACCEPTED = "accepted", "Accepted"
+        EXPIRED = "expired", "Expired"
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="staff_invitations")
+    email = models.EmailField(help_text="The address invited, lower-cased.")
+    full_name = models.CharField(max_length=150)
+    role = models.CharField(max_length=16, choices=ClinicianRole.choices)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    member = models.OneToOneField(
+        Clinician,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitation",
+        help_text="The team member the invitation became, once accepted.",
+    )
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                "clinic",
+                "email",
+                condition=Q(accepted_at__isnull=True),
+                name="one_waiting_staff_invitation_per_address",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=ClinicianRole.values), name="staff_invitation_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email} to {self.clinic} ({self.get_state_display()})"
+
+    @property
+    def state(self) -> StaffInvitation.State:
+        if self.accepted_at:
+            return self.State.ACCEPTED
+        if self.expires_at <= timezone.now():
+            return self.State.EXPIRED
+        return self.State.WAITING
+
+    def get_state_display(self) -> str:
+        return str(self.State(self.state).label)
+
+
 class LoginFailure(models.Model):
     """A failed sign-in, kept for 15 minutes' throttling. In the database, not a process cache,
     so every app server sees the same count."""

@@ -64,6 +64,17 @@ urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("clinic/staff/", staff.staff_list, name="staff_list"),
     path("clinic/staff/invite/", staff.staff_invite, name="staff_invite"),
+    path(
+        "clinic/staff/invitations/<int:pk>/resend/",
+        staff.staff_invitation_resend,
+        name="staff_invitation_resend",
+    ),
+    path(
+        "clinic/staff/invitations/<int:pk>/withdraw/",
+        staff.staff_invitation_withdraw,
+        name="staff_invitation_withdraw",
+    ),
+    path("join/<str:token>/", staff.staff_join, name="join_team"),
     path("clinic/staff/<int:pk>/deactivate/", staff.staff_deactivate, name="staff_deactivate"),
     path("clinic/staff/<int:pk>/reactivate/", staff.staff_reactivate, name="staff_reactivate"),
     path("clinic/settings/", staff.clinic_settings, name="clinic_settings"),

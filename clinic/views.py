@@ -183,7 +183,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             status=410,
         )
     patient = invitation.patient
-    form = AcceptInvitationForm(request.POST or None, patient=patient, email=invitation.email)
+    form = AcceptInvitationForm(
+        request.POST or None, full_name=patient.full_name, email=invitation.email
+    )
     if request.method == "POST" and form.is_valid():
         try:
             user = accept_invitation(invitation, form.cleaned_data["password1"])

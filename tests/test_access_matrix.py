@@ -23,11 +23,20 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.invitations import send_invitation
-from clinic.models import AuditEntry, Clinician, Invitation, LoginFailure, Patient
+from clinic.models import (
+    AuditEntry,
+    Clinician,
+    Invitation,
+    LoginFailure,
+    Patient,
+    StaffInvitation,
+    hash_token,
+)
 from exercises.loader import load_library
 from exercises.models import Equipment, Exercise, ExerciseLink, Muscle
 from programs import prescribing
@@ -76,6 +85,8 @@ class World:
     program: Program  # patient_a's active program, with items
     session: SessionLog  # a session patient_a logged
     colleague: Clinician  # a third clinician of clinic A, for the team pages
+    staff_invitation: StaffInvitation  # clinic A's waiting invitation to join the team
+    staff_token: str
     discharged: Program  # patient_a's discharged program, with its summary
     draft: Program  # a draft for patient_a
     admin_objects: dict[str, Any]
@@ -256,6 +267,20 @@ MATRIX: dict[str, Case] = {
     ),
     "staff_list": Case(named("staff_list"), ADMIN_A_ONLY),
     "staff_invite": Case(named("staff_invite"), ADMIN_A_ONLY, ADMIN_A_ONLY),
+    "staff_invitation_resend": Case(
+        named("staff_invitation_resend", pk=lambda w: w.staff_invitation.pk),
+        ALL_405,
+        ADMIN_A_CHANGES,
+    ),
+    "staff_invitation_withdraw": Case(
+        named("staff_invitation_withdraw", pk=lambda w: w.staff_invitation.pk),
+        ALL_405,
+        ADMIN_A_CHANGES,
+    ),
+    # Anyone with the link sees the page; a POST without passwords is a form with errors.
+    "join_team": Case(
+        named("join_team", token=lambda w: w.staff_token), outcome(200), outcome(200)
+    ),
     "staff_deactivate": Case(
         named("staff_deactivate", pk=lambda w: w.colleague.pk), ALL_405, ADMIN_A_CHANGES
     ),
@@ -345,6 +370,7 @@ def admin_case(route: str) -> Case | None:
         return None
     refused_by_admin = {
         ("clinic.invitation", "add/"),  # invitations are sent from patient pages
+        ("clinic.staffinvitation", "add/"),  # and from the clinic's team page
         ("clinic.loginfailure", "add/"),  # recorded by sign-in only
         ("clinic.auditentry", "add/"),  # the trail is written by the app alone, never edited
         ("clinic.auditentry", "<path:object_id>/delete/"),
@@ -427,6 +453,15 @@ def build_world(
 ) -> World:
     sent = send_invitation(patient_a2, sent_by=clinician_a.user, base_url="http://testserver/")
     token = sent.link.rstrip("/").rsplit("/", 1)[-1]
+    staff_token = Invitation.new_token()
+    staff_invitation = StaffInvitation.objects.create(
+        clinic=admin_a.clinic,
+        email="newcomer@northside.example",
+        full_name="Nia Newcomer",
+        role=Clinician.Role.CLINICIAN,
+        token_hash=hash_token(staff_token),
+        expires_at=Invitation.expiry_for(timezone.now()),
+    )
     group = Group.objects.create(name="Reviewers")
     load_library()
     load_templates()
@@ -450,6 +485,8 @@ def build_world(
         clinic_a_exercise=ExerciseFactory(clinic=clinician_a.clinic),
         program=program,
         colleague=ClinicianFactory(clinic=clinician_a.clinic),
+        staff_invitation=staff_invitation,
+        staff_token=staff_token,
         discharged=discharged_program(patient_a, clinician_a, global_exercise),
         session=log_session(
             program, day=program.start_date, slot=1, token=uuid.uuid4(), entries=[]
@@ -461,6 +498,7 @@ def build_world(
             "clinic.clinician": clinician_a,
             "clinic.patient": patient_a,
             "clinic.invitation": Invitation.objects.get(patient=patient_a2),
+            "clinic.staffinvitation": staff_invitation,
             "auth.group": group,
             "exercises.exercise": global_exercise,
             "exercises.exerciselink": ExerciseLink.objects.first(),

@@ -407,7 +407,28 @@ def test_clinic_admin_manages_the_team_and_settings(page: Page, live_server, adm
     page.get_by_role("button", name="Send the invitation").click()
     expect(page.get_by_text("An invitation was emailed to dee@northside.example.")).to_be_visible()
     assert "dee@northside.example" in mail.outbox[-1].to
+    waiting = page.get_by_role("list", name="Invitations not yet accepted")
+    expect(waiting.get_by_role("listitem").filter(has_text="Dee Newhire")).to_contain_text(
+        "waiting"
+    )
+    assert_accessible(page)
 
+    link = re.search(r"https?://\S+/join/\S+/", mail.outbox[-1].body)[0]
+    newcomer_context = page.context.browser.new_context()
+    outside = watch_requests(newcomer_context, live_server.url)
+    newcomer = newcomer_context.new_page()
+    newcomer.goto(link)
+    expect(newcomer.get_by_role("heading", name="Welcome, Dee Newhire")).to_be_visible()
+    assert_accessible(newcomer)
+    newcomer.get_by_label("Choose a password").fill("north-wind-teapot")
+    newcomer.get_by_label("Type the password again").fill("north-wind-teapot")
+    newcomer.get_by_role("button", name="Create my account").click()
+    expect(newcomer.get_by_text("Welcome to Northside Physio!")).to_be_visible()
+    newcomer_context.close()
+    assert outside == []
+
+    page.reload()
+    expect(page.get_by_text("No invitations are waiting.")).to_be_visible()
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Deactivate Dee Newhire").click()
     expect(page.get_by_text("Dee Newhire was deactivated and signed out.")).to_be_visible()

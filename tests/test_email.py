@@ -175,7 +175,7 @@ def evening(patient, hour=20):
 def test_every_email_goes_through_the_helper_from_the_clinic(every_kind_of_email):
     assert [message.subject for message in every_kind_of_email] == [
         "Northside Physio: your home exercise program",
-        "Northside Physio: your Physio HEP account",
+        "Northside Physio has invited you to join their team",
         "Northside Physio: your new exercise program",
         "Northside Physio: changes to your exercises",
         "A reminder for today's exercises",
@@ -199,7 +199,7 @@ def test_the_html_says_what_the_text_says(every_kind_of_email):
     link = re.search(r"http://testserver/invitation/\S+/", invitation.body)[0]
     assert f'href="{link}"' in html_of(invitation)
     assert "Hello Nina" in html_of(invitation)
-    assert "/password/reset/" in html_of(staff) and "Hello Dee Newhire" in html_of(staff)
+    assert "/join/" in html_of(staff) and "Hello Dee Newhire" in html_of(staff)
     assert "set up a new exercise program" in html_of(new)
     assert "Clamshell is now 2 sets" in changed.body
     assert "Clamshell is now 2 sets" in html_of(changed)

@@ -10,6 +10,7 @@ made; `FUZZ_RANDOM=1 FUZZ_EXAMPLES=300` explores new bodies."""
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -29,7 +30,16 @@ from hypothesis.strategies import SearchStrategy
 from PIL import Image
 
 from clinic.invitations import send_invitation
-from clinic.models import Clinic, Clinician, Invitation, LoginFailure, Patient, User
+from clinic.models import (
+    Clinic,
+    Clinician,
+    Invitation,
+    LoginFailure,
+    Patient,
+    StaffInvitation,
+    User,
+)
+from clinic.staff import invite_clinician
 from exercises.ladder import ladders_for
 from exercises.loader import load_library
 from exercises.models import Exercise, ExerciseLink
@@ -586,9 +596,9 @@ def test_fuzz_staff_invite(admin_a):
     @FUZZ
     @given_bodies(valid)
     def run(data: dict[str, Any]) -> None:
-        before = [rows(User), rows(Clinician), len(mail.outbox)]
+        before = [rows(User), rows(Clinician), rows(StaffInvitation), len(mail.outbox)]
         if send("staff invite", client, reverse("staff_invite"), data) != 302:
-            assert [rows(User), rows(Clinician), len(mail.outbox)] == before
+            assert [rows(User), rows(Clinician), rows(StaffInvitation), len(mail.outbox)] == before
 
     run()
 
@@ -611,6 +621,34 @@ def test_fuzz_invitation_accept(clinician_a, settings):
         before = [rows(User), rows(Patient, pk=patient.pk), rows(Invitation)]
         if send("invitation accept", client, url, data) != 302:
             assert [rows(User), rows(Patient, pk=patient.pk), rows(Invitation)] == before
+        client.logout()
+
+    run()
+
+
+def test_fuzz_joining_the_team(admin_a, settings):
+    settings.INVITATIONS_PER_SENDER_HOUR = 10_000  # one invitation per body posted
+    client = client_for(None)
+    valid = {"password1": text("a-long-new-passphrase"), "password2": text("a-long-new-passphrase")}
+    invited = iter(range(10**6))
+
+    @FUZZ
+    @given_bodies(valid)
+    def run(data: dict[str, Any]) -> None:
+        # A fresh address each time: an accepted link answers 410 Gone from then on.
+        mail.outbox.clear()
+        invite_clinician(
+            admin_a.clinic,
+            email=f"new{next(invited)}@northside.example",
+            full_name="Nia Newcomer",
+            role="clinician",
+            base_url="http://testserver/",
+            sent_by=admin_a.user,
+        )
+        url = re.search(r"/join/\S+/", mail.outbox[0].body)[0]
+        before = [rows(User), rows(Clinician), rows(StaffInvitation)]
+        if send("join the team", client, url, data) != 302:
+            assert [rows(User), rows(Clinician), rows(StaffInvitation)] == before
         client.logout()
 
     run()
