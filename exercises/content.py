@@ -1,366 +1,240 @@
-"""The global exercise library, in the project's own plain words.
+"""The global exercise library as data: one TOML file per region in exercises/library/.
 
-`manage.py load_library` makes the database match this file: it creates what is missing, updates
-what changed, and changes nothing when run again. Edit here, then re-run the command.
+`read_library()` reads every file and checks every entry, naming the file, the exercise and the
+field of anything wrong: an unknown position or movement, a missing step, a link to an unknown
+slug, a sentence above the reading grade. `manage.py load_library` then makes the database
+match (exercises/loader.py).
 
-Clinical facts (positions, steps, cues, doses, the ladder) follow the two source articles in
-shared/seeds; every sentence is written for this project, at about a 6th-grade reading level.
+Each file holds `[[exercise]]` entries, `[[link]]` entries (one step of a ladder each, in either
+direction between any two library exercises, in any file) and may add `[equipment]` and
+`[muscles]` lookups; the shared lookups are in lookups.toml. README.md describes the format.
+
+Clinical facts follow well-established practice; every sentence is written for this project, at
+about a 6th-grade reading level.
 """
 
-EQUIPMENT = {
-    "none": "No equipment",
-    "mat": "Exercise mat",
-    "mini-band": "Mini band",
-    "loop-band": "Loop band",
-    "towel": "Towel",
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from exercises.dose import DOSE_FIELDS, Dose
+from exercises.models import (
+    ActivityType,
+    BodyPart,
+    DoseFields,
+    Exercise,
+    LinkKind,
+    Movement,
+    Position,
+    Region,
+    SkillLevel,
+)
+from exercises.readability import flesch_kincaid_grade
+
+FOLDER = Path(__file__).parent / "library"
+MAX_GRADE = 8
+
+REQUIRED_TEXT = ["slug", "name", "summary", "purpose"]
+CHOICES: dict[str, list[str]] = {
+    "position": list(Position.values),
+    "region": list(Region.values),
+    "body_part": list(BodyPart.values),
+    "activity_type": list(ActivityType.values),
+    "skill_level": list(SkillLevel.values),
 }
-
-MUSCLES = {
-    # slug: (anatomical name, what a patient would call it)
-    "gluteus-medius": ("Gluteus medius", "side of the hip"),
-    "gluteus-maximus": ("Gluteus maximus", "buttock"),
-    "deep-hip-rotators": ("Deep hip rotators", "deep muscles at the back of the hip"),
+LISTS = ["steps", "cues", "mistakes", "precautions"]
+PATIENT_TEXT = ["summary", "purpose", *LISTS]
+KNOWN_KEYS = {
+    *REQUIRED_TEXT,
+    *CHOICES,
+    *LISTS,
+    "conditions",
+    "equipment",
+    "target_muscles",
+    "movements",
+    "dose",
+    "video_url",
 }
+LINK_KEYS = {"from", "to", "kind", "note", "back"}
 
-EXERCISES = [
-    {
-        "slug": "clamshell",
-        "name": "Clamshell",
-        "summary": "Lie on your side with your knees bent and open your top knee like a shell.",
-        "purpose": (
-            "Makes the muscle on the side of your hip stronger. This muscle keeps your hips "
-            "level when you stand on one leg, walk, climb stairs or run. A strong side hip helps "
-            "protect your back, hips and knees."
-        ),
-        "position": "side_lying",
-        "region": "lower_body",
-        "body_part": "hip_glutes",
-        "activity_type": "body_weight",
-        "skill_level": "all",
-        "equipment": ["mat"],
-        "target_muscles": ["gluteus-medius"],
-        "movements": ["hip_external_rotation", "hip_abduction"],
-        "steps": [
-            "Lie on your side on a mat. Rest your head on your lower arm or a pillow.",
-            "Bend your hips and knees to about a right angle.",
-            "Keep your feet in line with your hips, not in front or behind.",
-            "Stack your top hip over your bottom hip. Rest your top hand on your hip.",
-            "Keep your feet together. Lift your top knee up, away from the bottom knee.",
-            "Lift only as far as your hips stay still. Then lower the knee slowly.",
-            "Do all your reps. Then turn over and do the other side.",
-        ],
-        "cues": [
-            "Keep your hips facing forward. Do not let the top hip roll back.",
-            "Use your top hand to feel if your hip starts to roll.",
-            "You should feel the work on the side of your hip.",
-            "Keep your feet touching the whole time.",
-            "Breathe as you move. Do not hold your breath.",
-            "Do not tense your belly hard. Stay relaxed.",
-            "Go slowly. Good form counts more than many reps.",
-        ],
-        "mistakes": [
-            "Rolling the top hip back to lift the knee higher.",
-            "Letting the feet come apart.",
-            "Holding your breath.",
-            "Rushing through the reps.",
-        ],
-        "precautions": [
-            "If your hip is sore to lie on, put a folded towel or soft mat under it.",
-            "Stop and tell your physio if you feel sharp pain.",
-        ],
-        "dose": {"sets": 3, "reps_min": 10, "reps_max": 12, "side": "each"},
-    },
-    {
-        "slug": "clamshell-loop-band",
-        "name": "Clamshell with loop band",
-        "summary": "The clamshell with a loop band around your thighs to make it harder.",
-        "purpose": (
-            "The band adds load, so the side of your hip has to work harder. Use it when the "
-            "clamshell without a band feels easy."
-        ),
-        "position": "side_lying",
-        "region": "lower_body",
-        "body_part": "hip_glutes",
-        "activity_type": "resistance_band",
-        "skill_level": "intermediate",
-        "equipment": ["mat", "loop-band"],
-        "target_muscles": ["gluteus-medius"],
-        "movements": ["hip_external_rotation", "hip_abduction"],
-        "steps": [
-            "Put a loop band around both thighs, just above your knees.",
-            "Lie on your side on a mat. Bend your hips and knees to about a right angle.",
-            "Keep your feet in line with your hips. Stack your top hip over your bottom hip.",
-            "Rest your top hand on your hip.",
-            "Keep your feet together. Lift your top knee up against the band.",
-            "Lift only as far as your hips stay still. Then lower the knee slowly.",
-            "Do all your reps. Then turn over and do the other side.",
-        ],
-        "cues": [
-            "The band makes it easy to roll back. Keep your hips still and facing forward.",
-            "You should feel the work on the side of your hip.",
-            "Keep your feet touching the whole time.",
-            "Breathe as you move. Do not hold your breath.",
-            "Lower the knee slowly. Do not let the band snap it down.",
-        ],
-        "mistakes": [
-            "Rolling the top hip back to stretch the band further.",
-            "Using a band so strong that your form breaks down.",
-            "Holding your breath.",
-        ],
-        "precautions": [
-            "Check the band for tears before you use it.",
-            "Stop and tell your physio if you feel sharp pain.",
-        ],
-        "dose": {"sets": 3, "reps_min": 10, "reps_max": 12, "side": "each"},
-    },
-    {
-        "slug": "reverse-clamshell",
-        "name": "Reverse clamshell",
-        "summary": "Lie on your side with your knees together and lift your top foot.",
-        "purpose": (
-            "Makes the side of your hip stronger as it turns your thigh inward. Your hip makes "
-            "this turn each time you walk or run. Lying on your side holds the lower hip still, "
-            "so only the top hip does the work."
-        ),
-        "position": "side_lying",
-        "region": "lower_body",
-        "body_part": "hip_glutes",
-        "activity_type": "body_weight",
-        "skill_level": "all",
-        "equipment": ["none"],
-        "target_muscles": ["gluteus-medius"],
-        "movements": ["hip_internal_rotation"],
-        "steps": [
-            "Lie on your side. Stack your top hip right over your bottom hip.",
-            "Bend both knees to a right angle. This is where you start.",
-            "Keep your knees together. Lift your top foot as high as feels comfortable.",
-            "Hold for a moment. Then lower the foot back down.",
-            "Do all your reps. Then turn over and do the other side.",
-        ],
-        "cues": [
-            "Keep your hips stacked. Do not roll forward.",
-            "Keep your knees touching the whole time.",
-            "Only lift as far as is comfortable. A small lift is normal.",
-            "Your thighs can point ahead, out at an angle, or in line with your body.",
-            "Pick the angle that feels best. Keep the knees bent to a right angle.",
-            "Breathe as you move. Do not hold your breath.",
-        ],
-        "mistakes": [
-            "Rolling the top hip forward. The lift gets easier, but the hip muscle does less.",
-            "Letting the knees come apart.",
-            "Forcing the foot higher than feels comfortable.",
-        ],
-        "precautions": [
-            "If your hip is sore to lie on, put a folded towel or soft mat under it.",
-            "Stop and tell your physio if you feel sharp pain.",
-        ],
-        "dose": {"sets": 3, "reps_min": 10, "reps_max": 12, "hold_min": 1, "side": "each"},
-    },
-    {
-        "slug": "reverse-clamshell-mini-band",
-        "name": "Reverse clamshell with mini band",
-        "summary": "The reverse clamshell with a mini band around your feet to make it harder.",
-        "purpose": (
-            "The band adds load to the inward turn of your hip. You may not need it: if you feel "
-            "the side of your hip working after a set without the band, keep going without it."
-        ),
-        "position": "side_lying",
-        "region": "lower_body",
-        "body_part": "hip_glutes",
-        "activity_type": "resistance_band",
-        "skill_level": "intermediate",
-        "equipment": ["mini-band"],
-        "target_muscles": ["gluteus-medius"],
-        "movements": ["hip_internal_rotation"],
-        "steps": [
-            "Put a mini band around both feet, over your shoe laces or the middle of your feet.",
-            "Lie on your side. Stack your top hip right over your bottom hip.",
-            "Bend both knees to a right angle. This is where you start.",
-            "Keep your knees together. Lift your top foot against the band.",
-            "Lift as high as feels comfortable. Hold for a moment.",
-            "Lower the foot back down slowly.",
-            "Do all your reps. Then turn over and do the other side.",
-        ],
-        "cues": [
-            "Keep your hips stacked. Do not roll forward.",
-            "Keep your knees touching the whole time.",
-            "Only lift as far as is comfortable.",
-            "Lower slowly. Do not let the band pull your foot down.",
-            "Breathe as you move. Do not hold your breath.",
-        ],
-        "mistakes": [
-            "Rolling the top hip forward to stretch the band.",
-            "Letting the knees come apart.",
-            "Using the band before you need it.",
-        ],
-        "precautions": [
-            "Check the band for tears before you use it.",
-            "Stop and tell your physio if you feel sharp pain.",
-        ],
-        "dose": {"sets": 3, "reps_min": 10, "reps_max": 12, "hold_min": 1, "side": "each"},
-    },
-    {
-        "slug": "reverse-clamshell-abduction-extension",
-        "name": "Reverse clamshell with hip abduction and extension",
-        "summary": "Lift your top leg level, move it back, then lift the foot.",
-        "purpose": (
-            "A harder reverse clamshell with no equipment. Holding the leg up and back makes the "
-            "outer part of your buttock work hard, even though the foot only moves a little."
-        ),
-        "position": "side_lying",
-        "region": "lower_body",
-        "body_part": "hip_glutes",
-        "activity_type": "body_weight",
-        "skill_level": "advanced",
-        "equipment": ["none"],
-        "target_muscles": ["gluteus-medius", "gluteus-maximus"],
-        "movements": ["hip_abduction", "hip_extension", "hip_internal_rotation"],
-        "steps": [
-            "Lie on your side with your hips stacked. Bend both knees to a right angle.",
-            "Lift your whole top leg until the thigh and shin are level with the floor.",
-            "Keep your top knee in line with your bottom knee.",
-            "Keep the knee bent. Move your top thigh back until it lines up with your body.",
-            "Now turn your hip inward to lift your top foot as high as feels comfortable.",
-            "Hold for a moment. Then lower the foot until the shin is level again.",
-            "Do all your reps. Then turn over and do the other side.",
-        ],
-        "cues": [
-            "The foot will not go very high. That is normal.",
-            "You should feel it in the outer part of your buttock.",
-            "Keep the top leg level with the floor between reps.",
-            "Keep your hips stacked. Do not roll forward or back.",
-            "Breathe as you move. Do not hold your breath.",
-        ],
-        "mistakes": [
-            "Letting the top leg drop down between reps.",
-            "Letting the thigh drift forward again.",
-            "Rolling the hips to lift the foot higher.",
-        ],
-        "precautions": [
-            "If your hip is sore to lie on, put a folded towel or soft mat under it.",
-            "Stop and tell your physio if you feel sharp pain.",
-        ],
-        "dose": {"sets": 3, "reps_min": 8, "reps_max": 10, "hold_min": 1, "side": "each"},
-    },
-    {
-        "slug": "side-lying-leg-raise",
-        "name": "Side-lying leg raise",
-        "summary": "Lie on your side with straight legs and lift your top leg up.",
-        "purpose": (
-            "Makes the side of your hip stronger by lifting the leg out to the side. This is one "
-            "of the main jobs of that muscle. It does not train the hip turn of the clamshells."
-        ),
-        "position": "side_lying",
-        "region": "lower_body",
-        "body_part": "hip_glutes",
-        "activity_type": "body_weight",
-        "skill_level": "all",
-        "equipment": ["mat"],
-        "target_muscles": ["gluteus-medius"],
-        "movements": ["hip_abduction"],
-        "steps": [
-            "Lie on your side with both legs straight, one on top of the other.",
-            "Prop yourself up on your lower elbow. This is where you start.",
-            "Keep your top leg straight. Lift it up, away from the bottom leg.",
-            "Lift as high as you can without rolling your hips.",
-            "Lower the leg slowly back down.",
-            "Do all your reps. Then turn over and do the other side.",
-        ],
-        "cues": [
-            "Keep your top hip stacked over your bottom hip. Do not roll back.",
-            "Keep your toes pointing forward, not up to the ceiling.",
-            "Lower the leg slowly. Do not let it drop.",
-            "Breathe as you move. Do not hold your breath.",
-        ],
-        "mistakes": [
-            "Rolling back so the front of the thigh does the work.",
-            "Swinging the leg up fast.",
-            "Bending the top knee.",
-        ],
-        "precautions": [
-            "If your elbow or shoulder hurts, rest your head on your arm instead.",
-            "Stop and tell your physio if you feel sharp pain.",
-        ],
-        "dose": {"sets": 3, "reps_min": 10, "reps_max": 12, "side": "each"},
-    },
-    {
-        "slug": "windshield-wiper-stretch",
-        "name": "Single-leg windshield-wiper stretch",
-        "summary": "Lie on your back with knees bent and let one knee fall inward.",
-        "purpose": (
-            "A gentle stretch that helps your hip turn inward more easily. Start here if the "
-            "reverse clamshell feels too hard for now."
-        ),
-        "position": "supine",
-        "region": "lower_body",
-        "body_part": "hip_glutes",
-        "activity_type": "mobility",
-        "skill_level": "all",
-        "equipment": ["mat"],
-        "target_muscles": ["deep-hip-rotators", "gluteus-medius"],
-        "movements": ["hip_internal_rotation"],
-        "steps": [
-            "Lie on your back on a mat. Bend your knees and put your feet flat.",
-            "Move your feet and knees a little wider than your hips. This is where you start.",
-            "Keep your left knee still. Let your right knee fall in toward your left leg.",
-            "You should feel a stretch on the outside of your right hip and buttock.",
-            "Hold for 20 to 30 seconds. Then bring the knee back up.",
-            "Now let your left knee fall in, and hold the same way.",
-        ],
-        "cues": [
-            "Let the leg fall in by itself. Do not push it down.",
-            "Keep the other knee still.",
-            "Stretch to a gentle pull, not to pain.",
-            "Breathe slowly and let the muscles relax.",
-        ],
-        "mistakes": [
-            "Letting both knees fall to the side.",
-            "Pushing the knee down hard.",
-            "Holding your breath.",
-        ],
-        "precautions": [
-            "If you have had a hip replacement, ask your physio before you do this stretch.",
-            "Stop if you feel pain in the groin or the front of the hip.",
-        ],
-        "dose": {"sets": 1, "reps_min": 3, "hold_min": 20, "hold_max": 30, "side": "each"},
-    },
-]
 
-# (easier or first exercise, other exercise, kind, note going there, note coming back)
-LINKS = [
-    (
-        "clamshell",
-        "clamshell-loop-band",
-        "progression",
-        "When 3 sets of 12 feel easy and your hips stay still.",
-        "If the band makes your hip roll back or hurts.",
-    ),
-    (
-        "windshield-wiper-stretch",
-        "reverse-clamshell",
-        "progression",
-        "When the stretch feels easy and you are ready to build strength.",
-        "Start with this stretch if the reverse clamshell feels too hard for now.",
-    ),
-    (
-        "reverse-clamshell",
-        "reverse-clamshell-mini-band",
-        "progression",
-        "When a set without the band no longer tires the side of your hip.",
-        "If you cannot keep your knees together or your hips still with the band.",
-    ),
-    (
-        "reverse-clamshell",
-        "reverse-clamshell-abduction-extension",
-        "progression",
-        "For more work without any equipment.",
-        "If you cannot keep the top leg level with the floor.",
-    ),
-    (
-        "reverse-clamshell",
-        "side-lying-leg-raise",
-        "alternative",
-        "Works the same hip muscle by lifting the leg out to the side.",
-        "Works the same hip muscle by turning the hip inward.",
-    ),
-]
+class ContentError(Exception):
+    """The library's files have mistakes; the message lists each with its file and field."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("The exercise library has mistakes:\n" + "\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Link:
+    first: str
+    second: str
+    kind: str
+    note: str
+    back: str
+
+
+@dataclass
+class Library:
+    equipment: dict[str, str] = field(default_factory=dict)
+    muscles: dict[str, tuple[str, str]] = field(default_factory=dict)
+    exercises: list[dict[str, Any]] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    source: dict[str, str] = field(default_factory=dict)  # exercise slug -> file name
+
+    def exercise(self, slug: str) -> dict[str, Any]:
+        return next(entry for entry in self.exercises if entry["slug"] == slug)
+
+
+def read_library(folder: Path = FOLDER) -> Library:
+    """Every file in the folder, merged and checked; ContentError if anything is wrong."""
+    library = Library()
+    problems: list[str] = []
+    for path in sorted(folder.glob("*.toml")):
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as error:
+            problems.append(f"{path.name}: not valid TOML: {error}")
+            continue
+        _merge_lookups(library, path.name, data, problems)
+        for entry in data.get("exercise", []):
+            slug = entry.get("slug", "?")
+            if slug in library.source:
+                problems.append(f"{path.name}: {slug}: slug already used in {library.source[slug]}")
+                continue
+            library.source[slug] = path.name
+            library.exercises.append(entry)
+        for number, link in enumerate(data.get("link", []), start=1):
+            unknown = set(link) - LINK_KEYS
+            missing = LINK_KEYS - set(link) - {"back"}
+            if unknown or missing:
+                problems.append(
+                    f"{path.name}: link {number}: "
+                    + "; ".join(
+                        [f"unknown field {key}" for key in sorted(unknown)]
+                        + [f"missing field {key}" for key in sorted(missing)]
+                    )
+                )
+                continue
+            library.links.append(
+                Link(link["from"], link["to"], link["kind"], link["note"], link.get("back", ""))
+            )
+    for entry in library.exercises:
+        problems += [
+            f"{library.source[entry.get('slug', '?')]}: {entry.get('slug', '?')}: {problem}"
+            for problem in exercise_problems(entry, library)
+        ]
+    problems += link_problems(library)
+    if problems:
+        raise ContentError(problems)
+    return library
+
+
+def _merge_lookups(library: Library, name: str, data: dict[str, Any], problems: list[str]) -> None:
+    for slug, label in data.get("equipment", {}).items():
+        if library.equipment.get(slug, label) != label:
+            problems.append(f"{name}: equipment {slug}: defined differently elsewhere")
+        library.equipment[slug] = label
+    for slug, names in data.get("muscles", {}).items():
+        if not (isinstance(names, list) and len(names) == 2):
+            problems.append(f"{name}: muscle {slug}: give [anatomical name, plain name]")
+            continue
+        if library.muscles.get(slug, tuple(names)) != tuple(names):
+            problems.append(f"{name}: muscle {slug}: defined differently elsewhere")
+        library.muscles[slug] = (names[0], names[1])
+
+
+def exercise_problems(entry: dict[str, Any], library: Library) -> list[str]:
+    """What is wrong with one exercise entry, each as 'field: problem'."""
+    problems = [f"{key}: unknown field" for key in sorted(set(entry) - KNOWN_KEYS)]
+    problems += _field_problems(entry)
+    for key, known in [("equipment", library.equipment), ("target_muscles", library.muscles)]:
+        values = entry.get(key)
+        if not values:
+            problems.append(f"{key}: name at least one")
+        for value in values or []:
+            if value not in known:
+                problems.append(f"{key}: unknown {value!r} (add it to lookups.toml)")
+    movements = entry.get("movements") or []
+    if not movements:
+        problems.append("movements: name at least one")
+    problems += [
+        f"movements: unknown {code!r}" for code in movements if code not in Movement.values
+    ]
+    if not entry.get("steps"):
+        problems.append("steps: missing")
+    for key in LISTS:
+        lines = entry.get(key, [])
+        if not isinstance(lines, list) or not all(isinstance(x, str) and x for x in lines):
+            problems.append(f"{key}: give a list of sentences")
+    problems += _dose_problems(entry.get("dose"))
+    problems += _reading_problems(entry)
+    return problems
+
+
+def _field_problems(entry: dict[str, Any]) -> list[str]:
+    problems = [
+        f"{key}: missing"
+        for key in REQUIRED_TEXT
+        if not (isinstance(entry.get(key), str) and entry[key].strip())
+    ]
+    for key, allowed in CHOICES.items():
+        if entry.get(key) not in allowed:
+            problems.append(f"{key}: {entry.get(key)!r} is not one of {', '.join(allowed)}")
+    return problems
+
+
+def _dose_problems(dose: Any) -> list[str]:
+    """The same checks as a clinician's dose gets in the exercise form."""
+    if not isinstance(dose, dict):
+        return ["dose: missing"]
+    unknown = set(dose) - set(DOSE_FIELDS)
+    if unknown:
+        return [f"dose: unknown {', '.join(sorted(unknown))}"]
+    holder = Exercise()
+    holder.set_dose(Dose(**dose))
+    others = [field.name for field in Exercise._meta.fields if field.name not in DOSE_FIELDS]
+    try:
+        holder.clean_fields(exclude=others)
+        DoseFields.clean(holder)
+    except ValidationError as error:
+        return [
+            f"dose: {name}: {' '.join(messages)}" for name, messages in error.message_dict.items()
+        ]
+    return []
+
+
+def _reading_problems(entry: dict[str, Any]) -> list[str]:
+    problems = []
+    for key in PATIENT_TEXT:
+        value = entry.get(key)
+        texts = value if isinstance(value, list) else [value] if isinstance(value, str) else []
+        for number, text in enumerate(texts, start=1):
+            grade = flesch_kincaid_grade(text)
+            if grade > MAX_GRADE:
+                where = f"{key}[{number}]" if isinstance(value, list) else key
+                problems.append(f"{where}: reading grade {grade:.1f} is over {MAX_GRADE}: {text!r}")
+    return problems
+
+
+def link_problems(library: Library) -> list[str]:
+    known = {entry.get("slug") for entry in library.exercises}
+    problems = []
+    for link in library.links:
+        where = f"link {link.first} -> {link.second}"
+        for slug in (link.first, link.second):
+            if slug not in known:
+                problems.append(f"{where}: unknown exercise {slug!r}")
+        if link.kind not in LinkKind.values and link.kind != "regression":
+            problems.append(f"{where}: kind {link.kind!r} is not progression or alternative")
+        if not link.note.strip():
+            problems.append(f"{where}: note: say when to use it")
+        if link.first == link.second:
+            problems.append(f"{where}: links an exercise to itself")
+    return problems

@@ -1,36 +1,37 @@
-"""Make the global library in the database match exercises/content.py."""
+"""Make the global library in the database match the data files in exercises/library/."""
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict
-from types import ModuleType
+from dataclasses import asdict, astuple
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
 
-from exercises import content as default_content
+from exercises.content import Library, Link, read_library
 from exercises.dose import Dose
 from exercises.models import Equipment, Exercise, ExerciseLink, LinkKind, Muscle
 
 
-def load_library(content: ModuleType = default_content) -> Counter[str]:
+def load_library(content: Library | None = None) -> Counter[str]:
     """Create, update or leave each global exercise, its lookups and the links between global
     exercises. Returns counts such as {"created": 7} or {"unchanged": 7}. Clinic exercises and
-    their links are never touched."""
+    their links are never touched. The files are read and checked first (ContentError names
+    every mistake), so a bad file changes nothing."""
+    content = content or read_library()
     report: Counter[str] = Counter()
     with transaction.atomic():
         equipment = {
             slug: _upsert(Equipment, slug, {"name": name})
-            for slug, name in content.EQUIPMENT.items()
+            for slug, name in content.equipment.items()
         }
         muscles = {
             slug: _upsert(Muscle, slug, {"name": name, "plain_name": plain})
-            for slug, (name, plain) in content.MUSCLES.items()
+            for slug, (name, plain) in content.muscles.items()
         }
         exercises = {}
-        for entry in content.EXERCISES:
+        for entry in content.exercises:
             exercise, state = _upsert_exercise(entry)
             changed_m2m = _set_m2m(exercise.equipment, [equipment[s] for s in entry["equipment"]])
             changed_m2m |= _set_m2m(
@@ -40,7 +41,7 @@ def load_library(content: ModuleType = default_content) -> Counter[str]:
                 state = "updated"
             report[state] += 1
             exercises[entry["slug"]] = exercise
-        report["links changed"] = _sync_links(content.LINKS, exercises)
+        report["links changed"] = _sync_links(content.links, exercises)
     return report
 
 
@@ -55,11 +56,12 @@ def _upsert(model: Any, slug: str, values: dict[str, Any]) -> Any:
 
 def _exercise_values(entry: dict[str, Any]) -> dict[str, Any]:
     values = {
-        key: entry.get(key, [] if key in {"cues", "mistakes", "precautions"} else None)
+        key: entry.get(key, [] if key in {"cues", "mistakes", "precautions"} else "")
         for key in [
             "name",
             "summary",
             "purpose",
+            "conditions",
             "position",
             "region",
             "body_part",
@@ -103,10 +105,10 @@ def _set_m2m(manager: Any, wanted: list[Any]) -> bool:
     return True
 
 
-def _sync_links(links: list[tuple[str, str, str, str, str]], exercises: dict[str, Exercise]) -> int:
+def _sync_links(links: list[Link], exercises: dict[str, Exercise]) -> int:
     """The links between global exercises are exactly those in the content."""
     wanted = {}
-    for first, second, kind, note, reverse_note in links:
+    for first, second, kind, note, reverse_note in (astuple(link) for link in links):
         source, target = exercises[first], exercises[second]
         if kind == LinkKind.REGRESSION:
             source, target, note, reverse_note = target, source, reverse_note, note

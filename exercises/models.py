@@ -26,7 +26,9 @@ class Position(models.TextChoices):
     SITTING = "sitting", "Sitting"
     STANDING = "standing", "Standing"
     KNEELING = "kneeling", "Kneeling"
+    HALF_KNEELING = "half_kneeling", "Half-kneeling"
     HANDS_AND_KNEES = "hands_and_knees", "On hands and knees"
+    STANDING_SUPPORTED = "standing_supported", "Standing, holding a support"
 
 
 class Region(models.TextChoices):
@@ -43,9 +45,11 @@ class BodyPart(models.TextChoices):
     ANKLE_FOOT = "ankle_foot", "Ankle and foot"
     LOWER_BACK = "lower_back", "Lower back"
     ABDOMEN = "abdomen", "Abdomen"
+    UPPER_BACK = "upper_back", "Upper back"
     SHOULDER = "shoulder", "Shoulder"
     NECK = "neck", "Neck"
-    ARM_HAND = "arm_hand", "Arm and hand"
+    ARM_HAND = "arm_hand", "Elbow, wrist and hand"
+    BALANCE = "balance", "Balance and walking"
 
 
 class ActivityType(models.TextChoices):
@@ -74,8 +78,45 @@ class Movement(models.TextChoices):
     KNEE_FLEXION = "knee_flexion", "Knee flexion"
     ANKLE_PLANTARFLEXION = "ankle_plantarflexion", "Ankle plantarflexion"
     ANKLE_DORSIFLEXION = "ankle_dorsiflexion", "Ankle dorsiflexion"
+    ANKLE_INVERSION = "ankle_inversion", "Ankle inversion"
+    ANKLE_EVERSION = "ankle_eversion", "Ankle eversion"
+    TOE_FLEXION = "toe_flexion", "Toe flexion"
+    TOE_EXTENSION = "toe_extension", "Toe extension"
     TRUNK_STABILITY = "trunk_stability", "Trunk stability"
+    PELVIC_TILT = "pelvic_tilt", "Pelvic tilt"
+    SPINE_FLEXION = "spine_flexion", "Spine flexion"
+    SPINE_EXTENSION = "spine_extension", "Spine extension"
+    SPINE_ROTATION = "spine_rotation", "Spine rotation"
+    NECK_RETRACTION = "neck_retraction", "Neck retraction"
+    NECK_ROTATION = "neck_rotation", "Neck rotation"
+    NECK_SIDE_BEND = "neck_side_bend", "Neck side bend"
+    SCAPULAR_RETRACTION = "scapular_retraction", "Shoulder blade retraction"
+    THORACIC_EXTENSION = "thoracic_extension", "Upper back extension"
+    THORACIC_ROTATION = "thoracic_rotation", "Upper back rotation"
+    SHOULDER_FLEXION = "shoulder_flexion", "Shoulder flexion"
+    SHOULDER_EXTENSION = "shoulder_extension", "Shoulder extension"
+    SHOULDER_ABDUCTION = "shoulder_abduction", "Shoulder abduction"
+    SHOULDER_SCAPTION = "shoulder_scaption", "Shoulder raise in the scapular plane"
     SHOULDER_EXTERNAL_ROTATION = "shoulder_external_rotation", "Shoulder external rotation"
+    SHOULDER_INTERNAL_ROTATION = "shoulder_internal_rotation", "Shoulder internal rotation"
+    SHOULDER_HORIZONTAL_ADDUCTION = (
+        "shoulder_horizontal_adduction",
+        "Shoulder horizontal adduction",
+    )
+    SHOULDER_HORIZONTAL_ABDUCTION = (
+        "shoulder_horizontal_abduction",
+        "Shoulder horizontal abduction",
+    )
+    PUSH = "push", "Pushing"
+    ELBOW_FLEXION = "elbow_flexion", "Elbow flexion"
+    ELBOW_EXTENSION = "elbow_extension", "Elbow extension"
+    WRIST_FLEXION = "wrist_flexion", "Wrist flexion"
+    WRIST_EXTENSION = "wrist_extension", "Wrist extension"
+    GRIP = "grip", "Grip"
+    FINGER_FLEXION = "finger_flexion", "Finger flexion"
+    FINGER_EXTENSION = "finger_extension", "Finger extension"
+    STATIC_BALANCE = "static_balance", "Standing balance"
+    DYNAMIC_BALANCE = "dynamic_balance", "Balance while moving"
 
 
 class Equipment(models.Model):
@@ -249,6 +290,13 @@ class Exercise(DoseFields):
     slug = models.SlugField(max_length=100)
     summary = models.CharField(max_length=200, help_text="One line: what the exercise is.")
     purpose = models.TextField(help_text="Why it helps, in plain words.")
+    conditions = models.CharField(
+        "conditions and search words",
+        max_length=300,
+        blank=True,
+        help_text="Conditions it is often used for, and other words a clinician may search "
+        "for, separated by commas.",
+    )
     position = models.CharField(max_length=20, choices=Position.choices)
     region = models.CharField(max_length=20, choices=Region.choices)
     body_part = models.CharField(max_length=20, choices=BodyPart.choices)
@@ -268,7 +316,25 @@ class Exercise(DoseFields):
         max_length=200, blank=True, help_text="Static path of the library's drawing."
     )
     image = models.ImageField(upload_to=exercise_picture_name, blank=True)
+    image_alt = models.CharField(
+        "picture description",
+        max_length=250,
+        blank=True,
+        help_text="What the picture shows, for people who cannot see it.",
+    )
     video_url = models.URLField("video link", blank=True)
+    media_credit = models.CharField(
+        "made by",
+        max_length=150,
+        blank=True,
+        help_text="Who made the picture or video, e.g. 'Riverside Physiotherapy' or a name.",
+    )
+    media_licence = models.CharField(
+        "licence",
+        max_length=100,
+        blank=True,
+        help_text="Under which licence it may be used, e.g. 'All rights reserved' or 'CC BY 4.0'.",
+    )
     is_archived = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

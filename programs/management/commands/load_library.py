@@ -9,7 +9,7 @@ from programs.loader import load_templates
 class Command(BaseCommand):
     help = (
         "Create or update the global exercise library and its program templates from "
-        "exercises/content.py and programs/content.py (idempotent)."
+        "the data files in exercises/library/ and programs/templates.toml (idempotent)."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -1,106 +1,8 @@
-"""Drawings of the seeded exercises, built from simple poses.
-
-Each drawing shows the start position in full colour, the end position faded, and an arrow for
-the movement. Run `python -m exercises.illustrations` to rewrite the SVG files after a change;
-a test checks that the committed files match this module.
-"""
+"""Hips and glutes: the seed exercises and the rest of the hip family."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
-from xml.sax.saxutils import escape
-
-OUT = Path(__file__).parent / "static" / "exercises" / "illustrations"
-WIDTH, HEIGHT = 400, 260
-BODY = "#0b5e6b"
-SKIN_FADED = 0.3
-ARROW = "#c2410c"
-BAND = "#be185d"
-MAT = "#dbe4e6"
-LIMB = 20
-Point = tuple[float, float]
-Stroke = list[Point]  # a limb or the torso, joint by joint
-
-
-@dataclass
-class Pose:
-    head: Point
-    head_r: float = 19
-    strokes: list[Stroke] = field(default_factory=list)  # torso, arms, legs
-
-
-@dataclass
-class Drawing:
-    slug: str
-    title: str
-    description: str
-    start: Pose
-    end: Pose | None = None  # faded, only the strokes that move
-    end_strokes: list[Stroke] = field(default_factory=list)
-    arrows: list[tuple[Point, Point, Point]] = field(default_factory=list)  # from, bend, to
-    bands: list[tuple[Point, Point]] = field(default_factory=list)
-    mat: bool = True
-
-
-def polyline(
-    points: list[Point], opacity: float = 1.0, color: str = BODY, width: int = LIMB
-) -> str:
-    path = " ".join(f"{x:g},{y:g}" for x, y in points)
-    fade = f' opacity="{opacity:g}"' if opacity < 1 else ""
-    return (
-        f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="{width}" '
-        f'stroke-linecap="round" stroke-linejoin="round"{fade}/>'
-    )
-
-
-def arrow(start: Point, bend: Point, end: Point) -> str:
-    (x1, y1), (bx, by), (x2, y2) = start, bend, end
-    return (
-        f'<path d="M{x1:g},{y1:g} Q{bx:g},{by:g} {x2:g},{y2:g}" fill="none" stroke="{ARROW}" '
-        f'stroke-width="5" stroke-linecap="round" marker-end="url(#arrowhead)"/>'
-    )
-
-
-def band(a: Point, b: Point) -> str:
-    (x1, y1), (x2, y2) = a, b
-    cx, cy, rx, ry = (x1 + x2) / 2, (y1 + y2) / 2, 9, abs(y2 - y1) / 2 + 12
-    return (
-        f'<ellipse cx="{cx:g}" cy="{cy:g}" rx="{rx:g}" ry="{ry:g}" fill="none" stroke="{BAND}" '
-        f'stroke-width="6"/>'
-    )
-
-
-def render(drawing: Drawing) -> str:
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'width="{WIDTH}" height="{HEIGHT}" role="img" aria-labelledby="title desc">',
-        f'<title id="title">{escape(drawing.title)}</title>',
-        f'<desc id="desc">{escape(drawing.description)}</desc>',
-        '<defs><marker id="arrowhead" viewBox="0 0 10 10" refX="6" refY="5" '
-        'markerWidth="4" markerHeight="4" orient="auto-start-reverse">'
-        f'<path d="M0,0 L10,5 L0,10 z" fill="{ARROW}"/></marker></defs>',
-        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
-    ]
-    if drawing.mat:
-        parts.append(f'<polygon points="40,150 372,150 392,236 16,236" fill="{MAT}"/>')
-    else:
-        parts.append(f'<rect x="96" y="8" width="208" height="246" rx="10" fill="{MAT}"/>')
-    for stroke in drawing.end_strokes:
-        parts.append(polyline(stroke, SKIN_FADED))
-    hx, hy = drawing.start.head
-    parts.append(f'<circle cx="{hx:g}" cy="{hy:g}" r="{drawing.start.head_r:g}" fill="{BODY}"/>')
-    for stroke in drawing.start.strokes:
-        # A white rim keeps limbs that lie on top of each other apart.
-        parts.append(polyline(stroke, color="#ffffff", width=LIMB + 5))
-        parts.append(polyline(stroke))
-    for a, b in drawing.bands:
-        parts.append(band(a, b))
-    for start, bend, end in drawing.arrows:
-        parts.append(arrow(start, bend, end))
-    parts.append("</svg>")
-    return "\n".join(parts) + "\n"
-
+from exercises.illustrations.core import Drawing, Point, Pose, Stroke
 
 # --- poses -----------------------------------------------------------------------------------
 # Side-lying, seen from the front: head on the left, hips in the middle, knees bent forward.
@@ -219,21 +121,6 @@ DRAWINGS = [
         ),
         end_strokes=[[(188, 148), (206, 206), (128, 236)]],
         arrows=[((128, 186), (150, 222), (192, 214))],
-        mat=False,
+        scene="above",
     ),
 ]
-
-
-def write_all() -> list[Path]:
-    OUT.mkdir(parents=True, exist_ok=True)
-    written = []
-    for drawing in DRAWINGS:
-        path = OUT / f"{drawing.slug}.svg"
-        path.write_text(render(drawing), encoding="utf-8")
-        written.append(path)
-    return written
-
-
-if __name__ == "__main__":
-    for path in write_all():
-        print(path)

@@ -1,0 +1,7 @@
+"""Drawings for the balance exercises."""
+
+from __future__ import annotations
+
+from exercises.illustrations.core import Drawing
+
+DRAWINGS: list[Drawing] = []
