@@ -16,6 +16,7 @@ about a 6th-grade reading level.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -154,7 +155,11 @@ def exercise_problems(entry: dict[str, Any], library: Library) -> list[str]:
     """What is wrong with one exercise entry, each as 'field: problem'."""
     problems = [f"{key}: unknown field" for key in sorted(set(entry) - KNOWN_KEYS)]
     problems += _field_problems(entry)
-    for key, known in [("equipment", library.equipment), ("target_muscles", library.muscles)]:
+    lookups: list[tuple[str, Collection[str]]] = [
+        ("equipment", library.equipment.keys()),
+        ("target_muscles", library.muscles.keys()),
+    ]
+    for key, known in lookups:
         values = entry.get(key)
         if not values:
             problems.append(f"{key}: name at least one")
