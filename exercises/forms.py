@@ -6,7 +6,7 @@ from django import forms
 from django.db import transaction
 from django.utils.text import slugify
 
-from clinic.forms import RowsField, SearchField
+from clinic.forms import RowsField, SearchField, one_line
 from clinic.images import clean_uploaded_image
 from clinic.models import Clinic
 from exercises.dose import DOSE_FIELDS, Band
@@ -65,6 +65,11 @@ class LibrarySearchForm(forms.Form):
         if data["equipment"]:
             exercises = exercises.filter(equipment__slug=data["equipment"])
         return exercises
+
+    @property
+    def is_searched(self) -> bool:
+        """Words were searched for: the results come best match first, not by name."""
+        return self.is_valid() and bool(self.cleaned_data["q"].strip())
 
     @property
     def is_filtered(self) -> bool:
@@ -157,6 +162,9 @@ class ExerciseForm(forms.ModelForm):
             "mistakes",
             "precautions",
             *DOSE_FIELDS,
+            "image_alt",
+            "media_credit",
+            "media_licence",
             "video_url",
         ]
         field_classes = {"equipment": RowsField, "target_muscles": RowsField}
@@ -189,8 +197,23 @@ class ExerciseForm(forms.ModelForm):
             return None
         return clean_uploaded_image(upload)
 
+    def clean_image_alt(self) -> str:
+        return one_line(self.cleaned_data["image_alt"], "The picture description")
+
+    def clean_media_credit(self) -> str:
+        return one_line(self.cleaned_data["media_credit"], "Who made it")
+
+    def clean_media_licence(self) -> str:
+        return one_line(self.cleaned_data["media_licence"], "The licence")
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        if cleaned.get("upload") and not cleaned.get("image_alt") and "image_alt" in cleaned:
+            self.add_error(
+                "image_alt",
+                "Describe the picture for people who cannot see it, e.g. 'A woman lying on "
+                "her side, knees bent, lifting her top knee'.",
+            )
         seen: dict[int, str] = {}
         for name in LINK_FIELDS:
             for exercise in cleaned.get(name) or []:

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Greatest, Least
 from django.templatetags.static import static
 from django.urls import reverse
@@ -119,6 +119,41 @@ class Movement(models.TextChoices):
     DYNAMIC_BALANCE = "dynamic_balance", "Balance while moving"
 
 
+LABELLED_CHOICES = {
+    "body_part": BodyPart.choices,
+    "region": Region.choices,
+    "position": Position.choices,
+}
+
+
+def labelled(word: str, fields: tuple[str, ...] = tuple(LABELLED_CHOICES)) -> Q:
+    """Exercises whose body part, region or position is named by the word ("knee",
+    "shoulder", "sitting")."""
+    matches = Q(pk__in=[])
+    for field in fields:
+        choices = LABELLED_CHOICES[field]
+        codes = [code for code, label in choices if word.lower() in str(label).lower()]
+        if codes:
+            matches |= Q(**{f"{field}__in": codes})
+    return matches
+
+
+def search_rank(text: str) -> Case:
+    """Best matches first: exercises for the body part named, then the words in the name,
+    then in the conditions, then anywhere else."""
+    for_part, in_name, in_conditions = Q(), Q(), Q()
+    for word in text.split():
+        for_part &= labelled(word, ("body_part",))
+        in_name &= Q(name__icontains=word)
+        in_conditions &= Q(conditions__icontains=word)
+    return Case(
+        When(for_part, then=Value(0)),
+        When(in_name, then=Value(1)),
+        When(in_conditions, then=Value(2)),
+        default=Value(3),
+    )
+
+
 class Equipment(models.Model):
     slug = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=60)
@@ -156,20 +191,31 @@ class ExerciseQuerySet(models.QuerySet["Exercise"]):
         return self.filter(is_archived=False)
 
     def search(self, text: str) -> ExerciseQuerySet:
-        """Every word must appear in the name, summary, muscles, steps or cues."""
+        """Every word must appear somewhere a clinician would look: the name, summary, purpose,
+        conditions, steps or cues, a muscle's anatomical or plain name, an equipment name, or
+        the name of the body part, region or position ("knee", "shoulder", "sitting")."""
         matches = self
         for word in text.split():
             muscle_hits = Muscle.objects.filter(
                 Q(name__icontains=word) | Q(plain_name__icontains=word)
             )
+            equipment_hits = Equipment.objects.filter(name__icontains=word)
             matches = matches.filter(
                 Q(name__icontains=word)
                 | Q(summary__icontains=word)
+                | Q(purpose__icontains=word)
+                | Q(conditions__icontains=word)
                 | Q(steps__icontains=word)
                 | Q(cues__icontains=word)
                 | Q(target_muscles__in=muscle_hits)
+                | Q(equipment__in=equipment_hits)
+                | labelled(word)
             )
-        return matches.distinct()
+        return (
+            matches.distinct()
+            .annotate(search_rank=search_rank(text))
+            .order_by("search_rank", "name", "pk")
+        )
 
 
 def exercise_picture_name(instance: Any, filename: str) -> str:  # noqa: ARG001 (upload_to's signature)

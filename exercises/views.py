@@ -18,8 +18,9 @@ EXERCISES_PER_PAGE = 24
 @clinician_required
 def library(request: ClinicianRequest) -> HttpResponse:
     form = LibrarySearchForm(request.GET or None)
-    exercises = form.filter(exercises_for(request.user).active())
-    exercises = exercises.prefetch_related("equipment").order_by("name", "pk")
+    exercises = form.filter(exercises_for(request.user).active()).prefetch_related("equipment")
+    if not form.is_searched:
+        exercises = exercises.order_by("name", "pk")
     page = Paginator(exercises, EXERCISES_PER_PAGE).get_page(request.GET.get("page"))
     querystring = request.GET.copy()
     querystring.pop("page", None)

@@ -33,6 +33,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from clinic.models import Clinic
 from exercises.models import Exercise
+from exercises.pictures import media_credit, picture_alt
 from programs.adherence import adherence
 from programs.charts import adherence_chart, pain_chart, pain_series, weekly_adherence
 from programs.models import Program, SessionEntry, SessionLog
@@ -157,7 +158,15 @@ def _common(program: Program, portal_url: str, today: date) -> dict[str, object]
         "patient": program.patient,
         "clinic": clinic,
         "clinician": program.patient.primary_clinician if program.patient else None,
-        "items": [{"item": item, "picture": picture_of(item.exercise)} for item in items],
+        "items": [
+            {
+                "item": item,
+                "picture": picture_of(item.exercise),
+                "picture_alt": picture_alt(item.exercise),
+                "credit": media_credit(item.exercise),
+            }
+            for item in items
+        ],
         "version": program.versions.order_by("-number").first(),
         "today": today,
         "logo": logo_of(program.clinic),

@@ -15,7 +15,7 @@ from django.urls import reverse
 from clinic.models import Clinic, Clinician, Patient
 from clinic.storage import documents_storage
 from exercises.dose import DOSE_FIELDS, Frequency, describe_frequency, describe_prescription
-from exercises.models import DoseFields, Exercise
+from exercises.models import BodyPart, DoseFields, Exercise
 
 
 class FrequencyFields(models.Model):
@@ -103,6 +103,12 @@ class Program(FrequencyFields):
         help_text="Who a personal template belongs to.",
     )
     title = models.CharField(max_length=120)
+    body_part = models.CharField(
+        max_length=20,
+        choices=BodyPart.choices,
+        blank=True,
+        help_text="For templates: the body part it is for, to group templates by.",
+    )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)

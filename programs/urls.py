@@ -1,6 +1,6 @@
 from django.urls import path
 
-from programs import documents, views
+from programs import documents, transfer_views, views
 
 urlpatterns = [
     path("<int:pk>/", views.program_builder, name="program_builder"),
@@ -28,4 +28,6 @@ urlpatterns = [
         documents.program_regenerate_summary,
         name="program_regenerate_summary",
     ),
+    path("clinic/library/export/", transfer_views.library_export, name="clinic_library_export"),
+    path("clinic/library/import/", transfer_views.library_import, name="clinic_library_import"),
 ]

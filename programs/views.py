@@ -4,11 +4,13 @@ builder, without it each redirects back to the builder page."""
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -18,7 +20,7 @@ from clinic.forms import search_text
 from clinic.models import AuditAction, Patient
 from exercises.access import exercises_for
 from exercises.ladder import Ladder, Rung, ladders_for
-from exercises.models import LinkKind
+from exercises.models import BodyPart, LinkKind
 from programs import prescribing
 from programs.access import item_for, program_for, programs_for
 from programs.audit import program_event
@@ -132,6 +134,11 @@ def program_create(request: ClinicianRequest, pk: int) -> HttpResponse:
     form = NewProgramForm(
         request.POST or None, templates=templates, today=patient.clinic.today(), prefix="program"
     )
+    groups = template_groups(
+        templates.prefetch_related(
+            Prefetch("items", ProgramItem.objects.select_related("exercise").order_by("position"))
+        )
+    )
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in prescribing.PROGRAM_FIELDS}
         program = prescribing.create_program(
@@ -139,7 +146,40 @@ def program_create(request: ClinicianRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, "Draft program created. Add exercises, then activate it.")
         return redirect(program)
-    return render(request, "programs/program_new.html", {"form": form, "patient": patient})
+    return render(
+        request,
+        "programs/program_new.html",
+        {"form": form, "patient": patient, "template_groups": groups},
+    )
+
+
+@dataclass
+class TemplateGroup:
+    label: str
+    templates: list[Program]
+
+
+def template_groups(templates: QuerySet[Program]) -> list[TemplateGroup]:
+    """The templates a clinician may start from: their own and their clinic's first, then the
+    library's by body part, in the body's order (hips, knee, ankle... as in BodyPart)."""
+    by_scope: dict[str, list[Program]] = defaultdict(list)
+    by_part: dict[str, list[Program]] = defaultdict(list)
+    for template in templates:
+        if template.scope == Program.Scope.LIBRARY:
+            by_part[template.body_part].append(template)
+        else:
+            by_scope[template.scope].append(template)
+    groups = [
+        TemplateGroup(label, by_scope[scope])
+        for scope, label in [
+            (Program.Scope.PERSONAL, "Your templates"),
+            (Program.Scope.CLINIC, "Your clinic's templates"),
+        ]
+        if by_scope[scope]
+    ]
+    parts = [*BodyPart.choices, ("", "Other")]
+    groups += [TemplateGroup(str(label), by_part[code]) for code, label in parts if by_part[code]]
+    return groups
 
 
 @require_safe

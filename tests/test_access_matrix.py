@@ -290,6 +290,10 @@ MATRIX: dict[str, Case] = {
     "clinic_settings": Case(named("clinic_settings"), ADMIN_A_ONLY, ADMIN_A_ONLY),
     "audit_trail": Case(named("audit_trail"), ADMIN_A_ONLY),
     "audit_trail_csv": Case(named("audit_trail_csv"), ADMIN_A_ONLY),
+    # The clinic's exercises and templates as a file: the export downloads on GET; an import
+    # posted without a file is shown again with the form's error, and imports nothing.
+    "clinic_library_export": Case(named("clinic_library_export"), ADMIN_A_ONLY),
+    "clinic_library_import": Case(named("clinic_library_import"), ADMIN_A_ONLY, ADMIN_A_ONLY),
     "library": Case(named("library"), outcome(404, anon=302, **ANY_CLINICIAN)),
     "exercise_create": Case(
         named("exercise_create"),

@@ -79,9 +79,9 @@ def test_clinician_searches_the_library_and_follows_the_ladder(
     expect(page.get_by_role("heading", name="Exercise library")).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_label("Search by name, muscle, or words in the steps").fill("clamshell")
+    page.get_by_label("Search by name, condition, muscle or words in the steps").fill("clamshell")
     page.get_by_role("button", name="Search").click()
-    expect(page.get_by_text("5 exercises match")).to_be_visible()
+    expect(page.get_by_text("7 exercises match")).to_be_visible()
     page.get_by_label("Equipment").select_option(label="Mini band")
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_text("1 exercise matches")).to_be_visible()
@@ -145,7 +145,7 @@ def test_clinician_builds_a_program_and_the_patient_sees_it(
     expect(page.get_by_role("heading", name="Hip strength")).to_be_visible()
 
     page.get_by_role("searchbox", name="Search the library").fill("clamshell")
-    expect(page.locator(".search-result")).to_have_count(5)
+    expect(page.locator(".search-result")).to_have_count(7)
     items = page.locator(".builder-item")
     for count, name in enumerate(["Clamshell", "Reverse clamshell", "Clamshell with loop band"], 1):
         page.get_by_role("button", name=f"Add {name}", exact=True).click()

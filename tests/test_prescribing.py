@@ -480,11 +480,11 @@ def test_buttons_exist_only_for_links_that_exist(draft, clinician_a):
 
 def test_library_templates_are_seeded_and_idempotent(library):
     titles = set(Program.objects.filter(scope="library").values_list("title", flat=True))
-    assert titles == {
+    assert {
         "Hip: gluteus medius, phase 1 (getting started)",
         "Hip: gluteus medius, phase 2 (building strength)",
-    }
-    assert load_templates()["templates unchanged"] == 2
+    } <= titles
+    assert load_templates()["templates unchanged"] == len(titles)
     phase2 = Program.objects.get(title__contains="phase 2")
     assert [i.exercise.slug for i in phase2.items.all()] == [
         "clamshell-loop-band",
