@@ -178,7 +178,7 @@ def exercise_problems(entry: dict[str, Any], library: Library) -> list[str]:
         lines = entry.get(key, [])
         if not isinstance(lines, list) or not all(isinstance(x, str) and x for x in lines):
             problems.append(f"{key}: give a list of sentences")
-    problems += _dose_problems(entry.get("dose"))
+    problems += dose_problems(entry.get("dose"))
     problems += _reading_problems(entry)
     return problems
 
@@ -195,8 +195,9 @@ def _field_problems(entry: dict[str, Any]) -> list[str]:
     return problems
 
 
-def _dose_problems(dose: Any) -> list[str]:
-    """The same checks as a clinician's dose gets in the exercise form."""
+def dose_problems(dose: Any) -> list[str]:
+    """A dose written in a data file gets the same checks as one a clinician types in the
+    exercise form (each field's range, and the dose's own rules). Templates use it too."""
     if not isinstance(dose, dict):
         return ["dose: missing"]
     unknown = set(dose) - set(DOSE_FIELDS)

@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from exercises.content import Library, Link, read_library
 from exercises.dose import Dose
+from exercises.illustrations.core import static_path
 from exercises.models import Equipment, Exercise, ExerciseLink, LinkKind, Muscle
 
 
@@ -75,7 +76,7 @@ def _exercise_values(entry: dict[str, Any]) -> dict[str, Any]:
         ]
     }
     values.update(asdict(Dose(**entry["dose"])))
-    values["illustration"] = f"exercises/illustrations/{entry['slug']}.svg"
+    values["illustration"] = static_path(entry["slug"])
     values["video_url"] = entry.get("video_url", "")
     values["is_archived"] = False
     return values

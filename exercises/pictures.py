@@ -3,17 +3,31 @@ handout): its description for people who cannot see it, and who made it under wh
 
 from __future__ import annotations
 
+from functools import cache
+
+from exercises.illustrations import DRAWINGS
+from exercises.illustrations.core import static_path
 from exercises.models import Exercise
+
+NO_PICTURE = "No picture yet"  # what the placeholder drawing says
+
+
+@cache
+def drawing_descriptions() -> dict[str, str]:
+    """Each library drawing's own description, by the drawing's static path."""
+    return {static_path(drawing.slug): drawing.description for drawing in DRAWINGS}
 
 
 def picture_alt(exercise: Exercise) -> str:
     """The description of the picture shown for the exercise: the clinic's own words for an
-    uploaded picture (or, without them, the exercise's name); for the library's drawing, its
-    description, or the wording every drawing shares."""
-    if exercise.image_alt:
-        return exercise.image_alt
+    uploaded picture (or, without them, the exercise's name); for a library drawing, the
+    drawing's own description, or else the wording every drawing shares."""
     if exercise.image:
-        return exercise.name
+        return exercise.image_alt or exercise.name
+    if not exercise.illustration:
+        return NO_PICTURE
+    if exercise.illustration in drawing_descriptions():
+        return drawing_descriptions()[exercise.illustration]
     return (
         f"Drawing of the {exercise.name.lower()}: start position, with the movement shown by an "
         "arrow and the end position faded."
@@ -27,6 +41,6 @@ def media_credit(exercise: Exercise) -> str:
     credit = ", ".join(part for part in (exercise.media_credit, exercise.media_licence) if part)
     if not credit:
         return ""
-    only_video = exercise.video_url and not (exercise.image or exercise.illustration)
-    what = "Video" if only_video else "Picture"
-    return f"{what}: {credit}"
+    if exercise.image or exercise.illustration:
+        return f"Picture: {credit}"
+    return f"Video: {credit}" if exercise.video_url else ""

@@ -13,10 +13,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from exercises.dose import DOSE_FIELDS, Dose
+from exercises.content import dose_problems
+from exercises.dose import Dose
 from exercises.models import BodyPart, Exercise
 from exercises.readability import flesch_kincaid_grade
 from programs.models import Program, ProgramItem
@@ -109,18 +109,7 @@ def _item_problems(item: dict[str, Any], exercises: dict[str, Exercise]) -> list
         return [f"exercise: {item.get('exercise')!r} is not in the library"]
     if exercise.is_archived:
         return [f"exercise: {exercise.slug} is archived"]
-    dose = item.get("dose")
-    if dose is None:
-        return []
-    if set(dose) - set(DOSE_FIELDS):
-        return [f"dose: unknown {', '.join(sorted(set(dose) - set(DOSE_FIELDS)))}"]
-    holder = ProgramItem(exercise=exercise)
-    holder.set_dose(Dose(**dose))
-    try:
-        holder.clean()
-    except ValidationError as error:
-        return [f"dose: {name}: {' '.join(m)}" for name, m in error.message_dict.items()]
-    return []
+    return [] if "dose" not in item else dose_problems(item["dose"])
 
 
 def _item_values(exercise: Exercise, item: dict[str, Any]) -> dict[str, Any]:

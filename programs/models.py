@@ -7,7 +7,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -112,7 +112,12 @@ class Program(FrequencyFields):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
-    note = models.TextField("note to the patient", blank=True, max_length=2000)
+    note = models.TextField(
+        "note to the patient",
+        blank=True,
+        max_length=2000,
+        validators=[MaxLengthValidator(2000)],  # a TextField's max_length binds only forms
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

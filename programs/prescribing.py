@@ -415,6 +415,12 @@ def _name_twins(program: Program, *, tolerated: set[tuple[int, str]]) -> None:
     ProgramItem.objects.bulk_update(renamed, ["qualifier"])
 
 
+def name_twins(program: Program) -> None:
+    """Name the twins of items written outside `changing` (a template imported from a file):
+    ProgramChangeError if two items of one exercise read the same."""
+    _name_twins(program, tolerated=set())
+
+
 def _qualifiers(group: list[ProgramItem]) -> list[str]:
     if len(group) == 1:
         return [""]

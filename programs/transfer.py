@@ -41,6 +41,7 @@ from exercises.ladder import link_exercises
 from exercises.models import Equipment, Exercise, ExerciseLink, Muscle
 from programs.models import ITEM_FIELDS as CHOSEN_ITEM_FIELDS
 from programs.models import Program, ProgramItem
+from programs.prescribing import ProgramChangeError, name_twins
 
 FORMAT = "physio-hep.clinic-library"
 VERSION = 1
@@ -99,8 +100,9 @@ TEMPLATE_FIELDS = [
     "stop_if",
 ]
 TEMPLATE_KEYS = {"title", *TEMPLATE_FIELDS, "items"}
-# What a clinician sets on an item beside its dose, and the name prescribing gave it.
-ITEM_FIELDS = [name for name in CHOSEN_ITEM_FIELDS if name not in DOSE_FIELDS] + ["qualifier"]
+# What a clinician sets on an item beside its dose. The name that tells twins apart is not in
+# the file: prescribing gives it again on import.
+ITEM_FIELDS = [name for name in CHOSEN_ITEM_FIELDS if name not in DOSE_FIELDS]
 ITEM_KEYS = {"exercise", "dose", *ITEM_FIELDS}
 TOP_KEYS = {"format", "version", "exported_at", "clinic", "exercises", "links", "templates"}
 
@@ -136,7 +138,7 @@ def _ref(exercise: Exercise) -> dict[str, str]:
 
 
 def _dose(owner: Exercise | ProgramItem) -> dict[str, Any]:
-    return {name: _json_value(getattr(owner, name)) for name in DOSE_FIELDS}
+    return {name: _json_value(value) for name, value in owner.dose_values().items()}
 
 
 def _exported_exercise(exercise: Exercise) -> dict[str, Any]:
@@ -333,7 +335,6 @@ class ImportResult:
     exercises_updated: int = 0
     templates_added: int = 0
     templates_updated: int = 0
-    links: int = 0
 
     def __str__(self) -> str:
         parts = [f"{plural(self.exercises_added, 'exercise')} added"]
@@ -466,7 +467,9 @@ class Reader:
     def _valid(self, where: str, obj: models.Model, exclude: list[str]) -> bool:
         """The model's own rules (`full_clean`), each broken one named by its field."""
         try:
-            obj.full_clean(exclude=exclude)
+            # The constraints are the same rules again, checked with a query each; the
+            # database still enforces them on the write.
+            obj.full_clean(exclude=exclude, validate_constraints=False)
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 shown = f"dose.{name}" if name in DOSE_FIELDS else name
@@ -482,6 +485,8 @@ class Reader:
     def _exercise(self, index: int, row: Any) -> None:
         where = _where("exercises", index, row, "name")
         if not self._keys(where, row, EXERCISE_KEYS, EXERCISE_REQUIRED):
+            if isinstance(row, dict) and isinstance(row.get("slug"), str):
+                self.in_file.add(row["slug"])  # so rows naming it are not refused as well
             return
         values = self._values(where, row, Exercise, EXERCISE_FIELDS)
         dose = self._dose(where, row, Exercise)
@@ -660,7 +665,6 @@ def _write(plan: Plan, clinic: Clinic) -> ImportResult:
     for link in plan.links:
         first, second = (exercises[end] for end in link.ends)
         link_exercises(first, second, link.kind, link.note, link.reverse_note)
-        result.links += 1
     for planned_template in plan.templates:
         template = planned_template.template
         if template.pk:
@@ -675,6 +679,10 @@ def _write(plan: Plan, clinic: Clinic) -> ImportResult:
             item.program, item.exercise, item.position = template, exercises[ref], position
             items.append(item)
         ProgramItem.objects.bulk_create(items)
+        try:
+            name_twins(template)
+        except ProgramChangeError as error:
+            raise ImportRefused([f"templates ({template.title}): {error}"]) from None
     return result
 
 

@@ -134,11 +134,6 @@ def program_create(request: ClinicianRequest, pk: int) -> HttpResponse:
     form = NewProgramForm(
         request.POST or None, templates=templates, today=patient.clinic.today(), prefix="program"
     )
-    groups = template_groups(
-        templates.prefetch_related(
-            Prefetch("items", ProgramItem.objects.select_related("exercise").order_by("position"))
-        )
-    )
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in prescribing.PROGRAM_FIELDS}
         program = prescribing.create_program(
@@ -146,6 +141,12 @@ def program_create(request: ClinicianRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, "Draft program created. Add exercises, then activate it.")
         return redirect(program)
+    groups = template_groups(
+        templates.prefetch_related(
+            Prefetch("items", ProgramItem.objects.select_related("exercise").order_by("position"))
+        ),
+        chosen=str(form["template"].value() or ""),
+    )
     return render(
         request,
         "programs/program_new.html",
@@ -157,11 +158,18 @@ def program_create(request: ClinicianRequest, pk: int) -> HttpResponse:
 class TemplateGroup:
     label: str
     templates: list[Program]
+    chosen: str = ""  # the id of the template picked before a form error, if in this group
+
+    @property
+    def is_open(self) -> bool:
+        return any(str(template.pk) == self.chosen for template in self.templates)
 
 
-def template_groups(templates: QuerySet[Program]) -> list[TemplateGroup]:
+def template_groups(templates: QuerySet[Program], chosen: str = "") -> list[TemplateGroup]:
     """The templates a clinician may start from: their own and their clinic's first, then the
-    library's by body part, in the body's order (hips, knee, ankle... as in BodyPart)."""
+    library's by body part, in the body's order (hips, knee, ankle... as in BodyPart). The
+    group holding `chosen` is shown open, so a form sent back with an error keeps the choice
+    in sight."""
     by_scope: dict[str, list[Program]] = defaultdict(list)
     by_part: dict[str, list[Program]] = defaultdict(list)
     for template in templates:
@@ -170,7 +178,7 @@ def template_groups(templates: QuerySet[Program]) -> list[TemplateGroup]:
         else:
             by_scope[template.scope].append(template)
     groups = [
-        TemplateGroup(label, by_scope[scope])
+        TemplateGroup(label, by_scope[scope], chosen)
         for scope, label in [
             (Program.Scope.PERSONAL, "Your templates"),
             (Program.Scope.CLINIC, "Your clinic's templates"),
@@ -178,7 +186,9 @@ def template_groups(templates: QuerySet[Program]) -> list[TemplateGroup]:
         if by_scope[scope]
     ]
     parts = [*BodyPart.choices, ("", "Other")]
-    groups += [TemplateGroup(str(label), by_part[code]) for code, label in parts if by_part[code]]
+    groups += [
+        TemplateGroup(str(label), by_part[code], chosen) for code, label in parts if by_part[code]
+    ]
     return groups
 
 

@@ -350,12 +350,14 @@ def test_a_bad_template_is_refused_with_its_title_and_field_named(library):
     entries[0]["item"][0]["exercise"] = "moonwalk"
     entries[1]["body_part"] = "elbow"
     entries[2]["item"][0]["dose"] = {"sets": 3, "hold_min": 10, "hold_max": 5, "reps_min": 1}
+    entries[3]["item"][0]["dose"] = {"sets": 0, "reps_min": 10}  # each field's range too
     with pytest.raises(TemplateError) as refused:
         load_templates(entries)
     problems = "\n".join(refused.value.problems)
     assert f"{entries[0]['title']}: item 1: exercise: 'moonwalk' is not in the library" in problems
     assert f"{entries[1]['title']}: body_part: 'elbow' is not a body part" in problems
     assert f"{entries[2]['title']}: item 1: dose: hold_max:" in problems
+    assert f"{entries[3]['title']}: item 1: dose: sets:" in problems
     assert not Program.objects.filter(scope=Program.Scope.LIBRARY).exists()
 
 
@@ -396,3 +398,19 @@ def test_the_library_page_costs_the_same_at_seven_ninety_and_with_three_hundred_
     ExerciseFactory.create_batch(300, clinic=clinician_a.clinic)
     assert cost() >= 380
     assert cost(q="knee", equipment="resistance-band") >= 1
+
+
+def test_a_refused_new_program_keeps_the_chosen_template_in_sight(
+    templates, patient_a, clinician_a
+):
+    chosen = templates["Plantar heel pain"]
+    page = client_for(clinician_a.user).post(
+        reverse("program_create", args=[patient_a.pk]),
+        {"program-template": chosen.pk, "program-title": "", "program-start_date": ""},
+    )
+    body = page.content.decode()
+    assert page.status_code == 200 and "This field is required." in body
+    radio = body[body.index(f'value="{chosen.pk}"') :][:80]
+    assert "checked" in radio
+    group = body[: body.index(f'value="{chosen.pk}"')].rsplit("<details", 1)[1]
+    assert group.split(">", 1)[0].endswith(" open")

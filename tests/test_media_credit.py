@@ -10,10 +10,13 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 from PIL import Image
 from pypdf import PdfReader
 
 from exercises.forms import ExerciseForm
+from exercises.illustrations import DRAWINGS
+from exercises.loader import load_library
 from exercises.models import Exercise
 from programs import handouts, prescribing
 from tests.conftest import client_for
@@ -172,3 +175,17 @@ def test_the_handout_describes_and_credits_the_picture(clinician_a, patient_a, p
     reader = PdfReader(io.BytesIO(rendered.pdf))
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
     assert CREDIT in text
+
+
+def test_a_library_exercise_is_described_by_its_own_drawing(clinician_a):
+    load_library()
+    bridge = Exercise.objects.get(clinic=None, slug="glute-bridge")
+    described = next(d.description for d in DRAWINGS if d.slug == "glute-bridge")
+    assert f'alt="{escape(described)}"' in page(clinician_a, bridge)
+
+
+def test_an_exercise_without_a_picture_says_so_and_credits_nothing(clinician_a, clinic_a):
+    bare = ExerciseFactory(clinic=clinic_a, media_credit="Riverside Physiotherapy")
+    html = page(clinician_a, bare)
+    assert 'alt="No picture yet"' in html
+    assert "Riverside Physiotherapy" not in html

@@ -367,7 +367,24 @@ BAD_ROWS = [
     (_set("templates.0.pain_threshold", 0), "pain_threshold: Ensure this value is greater"),
     (_set("templates.0.title", ""), "templates[0]: title: This field cannot be blank."),
     (_set("templates.0.items", {}), "templates[0] (Knee start): items: must be a list"),
+    (_set("templates.0.note", "x" * 2001), "note: Ensure this value has at most 2000 characters"),
+    (
+        lambda data: data["templates"][0]["items"].append(
+            copy.deepcopy(data["templates"][0]["items"][0])
+        ),
+        "templates (Knee start): The two",
+    ),
 ]
+
+
+def test_a_row_with_unknown_keys_is_named_once(clinic_a_content, admin_a, admin_b):
+    """The rows that name it are not refused as well: the one mistake is the one message."""
+    data = copy.deepcopy(exported(admin_a.user))
+    _set("exercises.1.colour", "red")(data)
+    problems = errors(send_data(admin_b.user, data))
+    assert [p for p in problems if "wall-slide" in p or "Wall slide" in p] == [
+        'exercises[1] (Wall slide): unknown keys: "colour"'
+    ]
 
 
 @pytest.mark.parametrize(("change", "expected"), BAD_ROWS)

@@ -15,6 +15,13 @@ from typing import Literal
 from xml.sax.saxutils import escape
 
 OUT = Path(__file__).parent.parent / "static" / "exercises" / "illustrations"
+
+
+def static_path(slug: str) -> str:
+    """Where an exercise's drawing is found among the static files."""
+    return f"exercises/illustrations/{slug}.svg"
+
+
 WIDTH, HEIGHT = 400, 260
 BODY = "#0b5e6b"
 SKIN_FADED = 0.3
