@@ -1091,3 +1091,15 @@ def test_the_clinician_sets_a_stop_if_note_and_the_programs_own_threshold(active
     )
     active.refresh_from_db()
     assert (active.stop_if, active.pain_threshold) == ("Stop if pain goes above 5/10.", 5)
+
+
+def test_the_builder_finds_exercises_by_condition_and_body_part(draft, clinician_a, library):
+    client = client_for(clinician_a.user)
+    fragment = client.get(
+        reverse("program_search", args=[draft.pk]) + "?q=tennis+elbow", HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert 'aria-label="Add Slow wrist lowering with a weight"' in fragment
+    knee = client.get(
+        reverse("program_search", args=[draft.pk]) + "?q=knee", HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert 'aria-label="Add Quadriceps setting"' in knee
