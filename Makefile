@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv setup demo lint lock clean
+.PHONY: run test venv setup demo lint lock clean bench
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required")'
@@ -33,6 +33,16 @@ run: setup
 PYTEST_ARGS ?= -n auto
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Speed figures on generated data served by gunicorn, against PostgreSQL (not part of `make test`):
+# `make bench BENCH_ARGS="--reuse --large 4x100x90"`; see `manage.py bench --help`.
+# Then PostgreSQL's plan of every query of those pages on the large data set: no sequential scan
+# of the session tables.
+BENCH_ARGS ?=
+BENCH_DB ?= postgres://postgres@127.0.0.1:5432/bench
+bench: venv
+	DEBUG=1 $(BIN)/python manage.py bench --database-url $(BENCH_DB) $(BENCH_ARGS)
+	DEBUG=1 DATABASE_URL=$(BENCH_DB)_large $(BIN)/python manage.py check_plans
 
 lint: venv
 	$(BIN)/ruff check .

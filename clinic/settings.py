@@ -4,6 +4,7 @@ Every value is parsed strictly by clinic.env: a bad value stops start-up with a 
 names the variable.
 """
 
+import os
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -76,6 +77,10 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "clinic.middleware.NoStoreForSignedInMiddleware",
 ]
+# The benchmark's query counts (manage.py bench, clinic/querycount.py): left out unless asked
+# for, and then first, so the session's own queries count too.
+if env_bool("QUERY_COUNT_HEADER", False):
+    MIDDLEWARE.insert(0, "clinic.querycount.QueryCountMiddleware")
 
 ROOT_URLCONF = "clinic.urls"
 WSGI_APPLICATION = "clinic.wsgi.application"
@@ -134,6 +139,15 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 # not, and no other service has to run. The table is made by migration clinic 0008.
 PDF_RENDERS_AT_ONCE = env_int("PDF_RENDERS_AT_ONCE", 2, minimum=1, maximum=20)
 PDF_RENDERS_PER_MINUTE = env_int("PDF_RENDERS_PER_MINUTE", 6, minimum=1, maximum=120)
+# PDFs rendering at once on one machine, whoever asked (programs/render_limits.py): a render
+# keeps a core busy, so by default one core is always left for the other pages.
+PDF_RENDERS_OVERALL = env_int(
+    "PDF_RENDERS_OVERALL", max(1, (os.cpu_count() or 1) - 1), minimum=1, maximum=64
+)
+PDF_RENDER_WAIT_SECONDS = env_int("PDF_RENDER_WAIT_SECONDS", 5, minimum=0, maximum=60)
+PDF_RENDER_PLACES_DIR = env_str("PDF_RENDER_PLACES_DIR", "")  # empty: one in the temp folder
+# Render in a process of each worker's own, not in the request's thread (programs/pdf_pool.py).
+PDF_RENDER_PROCESS = env_bool("PDF_RENDER_PROCESS", True)
 PASSWORD_RESETS_PER_EMAIL_HOUR = env_int("PASSWORD_RESETS_PER_EMAIL_HOUR", 3, minimum=1, maximum=50)
 PASSWORD_RESETS_PER_ADDRESS_HOUR = env_int(
     "PASSWORD_RESETS_PER_ADDRESS_HOUR", 10, minimum=1, maximum=500

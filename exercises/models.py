@@ -193,13 +193,18 @@ class ExerciseQuerySet(models.QuerySet["Exercise"]):
     def search(self, text: str) -> ExerciseQuerySet:
         """Every word must appear somewhere a clinician would look: the name, summary, purpose,
         conditions, steps or cues, a muscle's anatomical or plain name, an equipment name, or
-        the name of the body part, region or position ("knee", "shoulder", "sitting")."""
+        the name of the body part, region or position ("knee", "shoulder", "sitting").
+
+        Muscles and equipment are matched in subqueries, not joins, so an exercise is found
+        once without DISTINCT over every column (which also made the page count costly)."""
+        muscles = Exercise.target_muscles.through.objects
+        equipment = Exercise.equipment.through.objects
         matches = self
         for word in text.split():
-            muscle_hits = Muscle.objects.filter(
-                Q(name__icontains=word) | Q(plain_name__icontains=word)
-            )
-            equipment_hits = Equipment.objects.filter(name__icontains=word)
+            muscle_hits = muscles.filter(
+                Q(muscle__name__icontains=word) | Q(muscle__plain_name__icontains=word)
+            ).values("exercise_id")
+            equipment_hits = equipment.filter(equipment__name__icontains=word).values("exercise_id")
             matches = matches.filter(
                 Q(name__icontains=word)
                 | Q(summary__icontains=word)
@@ -207,15 +212,11 @@ class ExerciseQuerySet(models.QuerySet["Exercise"]):
                 | Q(conditions__icontains=word)
                 | Q(steps__icontains=word)
                 | Q(cues__icontains=word)
-                | Q(target_muscles__in=muscle_hits)
-                | Q(equipment__in=equipment_hits)
+                | Q(pk__in=muscle_hits)
+                | Q(pk__in=equipment_hits)
                 | labelled(word)
             )
-        return (
-            matches.distinct()
-            .annotate(search_rank=search_rank(text))
-            .order_by("search_rank", "name", "pk")
-        )
+        return matches.annotate(search_rank=search_rank(text)).order_by("search_rank", "name", "pk")
 
 
 def exercise_picture_name(instance: Any, filename: str) -> str:  # noqa: ARG001 (upload_to's signature)

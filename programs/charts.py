@@ -22,11 +22,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db.models import F, Max
+from django.db.models.functions import TruncWeek
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
+from django.utils.html import escape
 from django.utils.safestring import SafeString
 
-from programs.adherence import Adherence, adherence, week_start
+from programs.adherence import Adherence, adherence, done_counts_of, week_start
 from programs.models import Program, ProgramVersion, SessionEntry
 
 WIDTH = 360  # viewBox units; see the module's docstring for why 360 with FONT 13
@@ -129,11 +132,17 @@ def wrap(text: str, width: float, size: float = FONT) -> list[str]:
 def weekly_adherence(
     programs: list[Program], today: date, weeks: int = 8
 ) -> list[tuple[date, Adherence]]:
-    """Adherence of each of the last `weeks` calendar weeks, oldest first, for the programs."""
+    """Adherence of each of the last `weeks` calendar weeks, oldest first, for the programs.
+
+    Two queries whatever `weeks` is: the programs' versions, and the done counts of the whole
+    range, which adherence() then reads week by week."""
     versions: dict[int, list[ProgramVersion]] = defaultdict(list)
     for version in ProgramVersion.objects.filter(program__in=programs).order_by("number"):
         versions[version.program_id].append(version)
     this_week = week_start(today)
+    first_monday = this_week - timedelta(weeks=weeks - 1)
+    # Item ids are unique across programs, so one count serves every program.
+    done = done_counts_of(programs, first_monday, this_week + timedelta(days=6))
     points = []
     for back in range(weeks - 1, -1, -1):
         monday = this_week - timedelta(weeks=back)
@@ -145,6 +154,7 @@ def weekly_adherence(
                 start=monday,
                 end=monday + timedelta(days=6),
                 versions=versions[program.pk],
+                done=done,
             )
         points.append((monday, total))
     return points
@@ -227,17 +237,26 @@ def adherence_chart(
 # --- pain ----------------------------------------------------------------------------------
 
 
-def pain_series(programs: list[Program]) -> dict[str, list[tuple[date, int]]]:
-    """Pain by day: "Overall" (the highest of each day) and one series per exercise."""
-    series: dict[str, dict[date, int]] = defaultdict(dict)
+def pain_series(
+    programs: list[Program], since: date | None = None, *, weekly: bool = False
+) -> dict[str, list[tuple[date, int]]]:
+    """Pain by day: "Overall" (the highest of each day) and one series per exercise, from
+    `since` (included) when given. With `weekly`, a point per calendar week, dated its
+    Monday: the week's worst score, the highest logged that week. Summed up by the
+    database, so the rows read are a few per exercise and day (or week), never every entry."""
+    entries = SessionEntry.objects.filter(session__program__in=programs, pain__isnull=False)
+    if since is not None:
+        entries = entries.filter(session__date__gte=since)
+    period = TruncWeek("session__date") if weekly else F("session__date")
     rows = (
-        SessionEntry.objects.filter(session__program__in=programs, pain__isnull=False)
-        .values_list("exercise_name", "session__date", "pain")
-        .order_by("session__date")
+        entries.annotate(period=period)
+        .values("exercise_name", "period")
+        .annotate(worst=Max("pain"))
+        .values_list("exercise_name", "period", "worst")
+        .order_by("period")
     )
+    series: dict[str, dict[date, int]] = defaultdict(dict)
     for name, day, pain in rows:
-        if pain is None:  # the query asked for entries with pain noted
-            continue
         for key in ("Overall", name):
             series[key][day] = max(pain, series[key].get(day, 0))
     return {name: sorted(days.items()) for name, days in series.items()}
@@ -313,9 +332,16 @@ def legend(
     return entries, row_bottom
 
 
-def pain_chart(series: dict[str, list[tuple[date, int]]], title: str = "Pain over time") -> Chart:
+def pain_chart(
+    series: dict[str, list[tuple[date, int]]],
+    title: str = "Pain over time",
+    *,
+    weekly: bool = False,
+) -> Chart:
     """Lines of pain (0 to 10) by day, "Overall" first, with the legend under the plot. When
-    every score is from one day, the points stand in the middle over that one date."""
+    every score is from one day, the points stand in the middle over that one date. With
+    `weekly`, the series are pain_series(weekly=True)'s, a point per week dated its Monday,
+    and the words say "week of"."""
     days = sorted({day for points in series.values() for day, _ in points})
     overall = series.get("Overall", [])
     if not days:
@@ -337,6 +363,7 @@ def pain_chart(series: dict[str, list[tuple[date, int]]], title: str = "Pain ove
     inner_w, bottom = WIDTH - left - right - 2 * inset, top + plot_h
     first, last = days[0], days[-1]
     span = (last - first).days
+    when = "in the week of" if weekly else "on"
 
     def x(day: date) -> float:
         if not span:
@@ -346,27 +373,32 @@ def pain_chart(series: dict[str, list[tuple[date, int]]], title: str = "Pain ove
     def y(pain: int) -> float:
         return round(bottom - plot_h * pain / 10, 1)
 
+    labels = {day: escape(date_format(day, "j M")) for day in days}  # each date formatted once
     names = ["Overall", *sorted(name for name in series if name != "Overall")]
     styles = [OVERALL_STYLE, *(series_style(n) for n in range(len(names) - 1))]
     label_y = bottom + AXIS_GAP
     entries, legend_bottom = legend(list(zip(names, styles, strict=True)), label_y + 12)
     lines = []
     for name, style, entry in zip(names, styles, entries, strict=True):
-        points = [
-            {
-                "x": x(day),
-                "y": y(pain),
-                "day": day,
-                "pain": pain,
-                "marker_d": marker_path(str(style["marker"]), x(day), y(pain)),
-            }
-            for day, pain in series[name]
-        ]
+        # Worked out here rather than in the template: a long chart has hundreds of points,
+        # and each would be a dozen template lookups and a date formatted again.
+        coords = [(x(day), y(pain), day, pain) for day, pain in series[name]]
+        marker = str(style["marker"])
+        point_name = f"{escape(name)}, {'week of ' if weekly else ''}"
         lines.append(
             {
                 **entry,
-                "path": " ".join(f"{p['x']},{p['y']}" for p in points),
-                "points": points,
+                "path": " ".join(f"{px},{py}" for px, py, _, _ in coords),
+                "markers_d": " ".join(marker_path(marker, px, py) for px, py, _, _ in coords),
+                "points": [{"x": px, "y": py, "day": d, "pain": v} for px, py, d, v in coords],
+                # An invisible target round each point, whose title a pointer shows.
+                "targets": SafeString(
+                    "\n".join(
+                        f'<circle cx="{px}" cy="{py}" r="8" fill="#fff" fill-opacity="0">'
+                        f"<title>{point_name}{labels[day]}: {pain}/10</title></circle>"
+                        for px, py, day, pain in coords
+                    )
+                ),
             }
         )
     if span:
@@ -376,12 +408,14 @@ def pain_chart(series: dict[str, list[tuple[date, int]]], title: str = "Pain ove
         ]
         peak_day, peak = max(overall, key=lambda point: (point[1], point[0]))
         summary = (
-            f"{title}: overall from {overall[0][1]}/10 on {overall[0][0]:%d %b} to "
-            f"{overall[-1][1]}/10 on {overall[-1][0]:%d %b}; highest {peak}/10 on {peak_day:%d %b}."
+            f"{title}: overall from {overall[0][1]}/10 {when} {overall[0][0]:%d %b} to "
+            f"{overall[-1][1]}/10 {when} {overall[-1][0]:%d %b}; "
+            f"highest {peak}/10 {when} {peak_day:%d %b}."
         )
     else:
         x_labels = [{"x": x(first), "anchor": "middle", "day": first}]
-        summary = f"{title}: {overall[0][1]}/10 overall on {first:%d %b}, the only day logged."
+        only = "the only week logged" if weekly else "the only day logged"
+        summary = f"{title}: {overall[0][1]}/10 overall {when} {first:%d %b}, {only}."
     grid = [{"y": y(v), "label_y": round(y(v) + 4.5, 1), "value": v} for v in (0, 5, 10)]
     svg = render_to_string(
         "programs/charts/lines.svg",
@@ -400,6 +434,7 @@ def pain_chart(series: dict[str, list[tuple[date, int]]], title: str = "Pain ove
             "bottom": bottom,
             "x_labels": x_labels,
             "label_y": label_y,
+            "weekly": weekly,
         },
     )
     return Chart(svg, summary)

@@ -3,13 +3,14 @@ and notes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
+from django.db.models.functions import Lower
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,41 +21,51 @@ from clinic.audit import patient_event, record
 from clinic.invitations import invitation_blocker
 from clinic.models import AuditAction, AuditSubject, Patient
 from exercises.ladder import ladders_for
+from programs import figures
 from programs.access import patient_session_for
-from programs.adherence import adherence
+from programs.adherence import courses, week_start
 from programs.charts import adherence_chart, pain_chart, pain_series, weekly_adherence
-from programs.insights import PatientSummary, caseload, recent_entries, suggest, summarize
+from programs.insights import caseload, recent_entries, suggest, summarize
 from programs.models import AlertHandled, AlertKind, Program, ProgramItem, SessionLog
 
 ROWS_PER_PAGE = 25
+CHART_WEEKS = timedelta(weeks=7)  # the patient's charts show this week and the 7 before
 
 
-def _name(s: PatientSummary) -> Any:
-    return (s.patient.last_name.lower(), s.patient.first_name.lower(), s.patient.pk)
-
-
-SORTS: dict[str, tuple[str, Callable[[PatientSummary], Any]]] = {
-    "name": ("Name", _name),
-    "programs": ("Active programs", lambda s: len(s.programs)),
-    "adherence7": ("Adherence, 7 days", lambda s: s.adherence_7.ratio),
-    "adherence28": ("Adherence, 28 days", lambda s: s.adherence_28.ratio),
-    "last": ("Last session", lambda s: s.last_session),
-    "pain": ("Latest pain", lambda s: s.latest_pain),
-    "trend": ("Pain trend", lambda s: s.pain_trend),
-    "notes": ("Unread notes", lambda s: s.unread_notes),
-    "flags": ("Flags", lambda s: len(s.open_alerts)),
+SORTS: dict[str, str] = {
+    "name": "Name",
+    "programs": "Active programs",
+    "adherence7": "Adherence, 7 days",
+    "adherence28": "Adherence, 28 days",
+    "last": "Last session",
+    "pain": "Latest pain",
+    "trend": "Pain trend",
+    "notes": "Unread notes",
+    "flags": "Flags",
 }
+SORT_FIELDS = {
+    "programs": "figures__active_programs",
+    "adherence7": "figures__adherence_7",
+    "adherence28": "figures__adherence_28",
+    "last": "figures__last_session",
+    "pain": "figures__latest_pain",
+    "trend": "figures__pain_trend",
+    "notes": "figures__unread_notes",
+    "flags": "figures__open_alerts",
+}
+NAME_FIELDS: list[Lower | F] = [Lower("last_name"), Lower("first_name"), F("pk")]
+BY_NAME = [field.asc() for field in NAME_FIELDS]
 DEFAULT_SORT = "-flags"
 
 
-def sort_rows(rows: list[PatientSummary], sort: str) -> list[PatientSummary]:
-    """Sort by a column, ties by name; rows without a value go last either way."""
-    descending = sort.startswith("-")
-    key = SORTS[sort.lstrip("-")][1]
-    rows = sorted(rows, key=_name)
-    present = [row for row in rows if key(row) is not None]
-    missing = [row for row in rows if key(row) is None]
-    return sorted(present, key=key, reverse=descending) + missing
+def sort_order(sort: str) -> list[Any]:
+    """The order of a sort column, ties by name; patients without a value go last either way."""
+    key = sort.lstrip("-")
+    if key not in SORT_FIELDS:
+        return [field.desc() for field in NAME_FIELDS] if sort.startswith("-") else BY_NAME
+    column = F(SORT_FIELDS[key])
+    first = column.desc(nulls_last=True) if sort.startswith("-") else column.asc(nulls_last=True)
+    return [first, *BY_NAME]
 
 
 @require_safe
@@ -76,18 +87,18 @@ def dashboard(request: ClinicianRequest) -> HttpResponse:
         patients = patients.filter(status=status)
     for word in query.split():
         patients = patients.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
-    rows = summarize(list(caseload(patients)), request.clinician.clinic.today())
-    if flag == "any":
-        rows = [row for row in rows if row.open_alerts]
-    elif flag in AlertKind.values:
-        rows = [row for row in rows if any(a.kind == flag for a in row.open_alerts)]
-    page = Paginator(sort_rows(rows, sort), ROWS_PER_PAGE).get_page(params.get("page"))
+    figures.refresh(patients, request.clinician.clinic.today())
+    if (flagged := figures.flag_filter(flag)) is not None:
+        patients = patients.filter(**flagged)
+    ordered = patients.select_related("figures").order_by(*sort_order(sort))
+    page = Paginator(ordered, ROWS_PER_PAGE).get_page(params.get("page"))
+    rows = figures.rows_of(page.object_list)
 
     base = params.copy()
     base.pop("page", None)
     base.pop("sort", None)
     columns = []
-    for key, (label, _) in SORTS.items():
+    for key, label in SORTS.items():
         active = sort.lstrip("-") == key
         next_sort = key if active and sort.startswith("-") else f"-{key}" if active else key
         if not active and key in {"flags", "notes", "pain", "trend", "programs"}:
@@ -110,6 +121,7 @@ def dashboard(request: ClinicianRequest) -> HttpResponse:
         "programs/dashboard.html",
         {
             "page": page,
+            "rows": rows,
             "columns": columns,
             "base": base.urlencode(),
             "scope": scope,
@@ -137,6 +149,7 @@ def alert_handled(request: ClinicianRequest, pk: int) -> HttpResponse:
             patient=patient, kind=kind, key=key, defaults={"handled_by": request.user}
         )
         if created:
+            figures.mark_changed([patient.pk])
             patient_event(AuditAction.CHANGE, patient, f"{kind} alert marked handled")
     if created:
         messages.success(request, f"{AlertKind(kind).label} alert marked handled.")
@@ -152,6 +165,7 @@ def note_read(request: ClinicianRequest, pk: int, session_pk: int) -> HttpRespon
         with transaction.atomic():
             session.note_read_at, session.note_read_by = timezone.now(), request.user
             session.save(update_fields=["note_read_at", "note_read_by", "updated_at"])
+            figures.mark_changed([patient.pk])
             record(
                 AuditAction.CHANGE,
                 AuditSubject.NOTE,
@@ -219,11 +233,14 @@ def patient_record(patient: Patient) -> dict[str, Any]:
     finished = [program for program in programs if program.status == Program.Status.DISCHARGED]
     return {
         "summary": summary,
-        "courses": [(program, adherence(program, today)) for program in finished],
+        "courses": list(zip(finished, courses(finished, today), strict=True)),
         "active_programs": active,
         "item_rows": rows,
         "sessions": sessions,
         "unread_notes": unread,
         "adherence_chart": adherence_chart(weekly_adherence(programs, today)),
-        "pain_chart": pain_chart(pain_series(programs)),
+        "pain_chart": pain_chart(
+            pain_series(programs, since=week_start(today) - CHART_WEEKS),
+            "Pain over the last 8 weeks",
+        ),
     }

@@ -1,7 +1,8 @@
 """The documents a program gives: the handout and the discharge summary, to download, and the
-discharge that stores its summary. The rendering itself is in handouts.py; how many renders one
-person may have going is in render_limits.py. Every download and every stored summary is on the
-audit trail."""
+discharge that stores its summary. The rendering itself is in handouts.py; a handout's stored
+copy, read back while nothing it prints has changed, in stored_handouts.py; how many renders
+one person and one machine may have going, in render_limits.py. Every download and every
+stored summary is on the audit trail."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST, require_safe
 
 from clinic.access import ClinicianRequest, SignedInRequest, clinician_required
-from clinic.models import AuditAction, User
-from programs import handouts, prescribing
+from clinic.models import AuditAction, Patient, User
+from programs import handouts, prescribing, stored_handouts
 from programs.access import program_for
 from programs.audit import document_event
 from programs.models import DocumentDownload, DocumentKind, Program
@@ -63,14 +64,24 @@ def try_again(request: HttpRequest, refused: TooManyRenders, back: str) -> HttpR
 
 
 def send_handout(request: SignedInRequest, program: Program, *, back: str) -> HttpResponse:
-    """Render the handout and send it; `back` is where the "try again shortly" page leads."""
-    if program.patient is None or not program.items.exists():
+    """Send the handout: its stored copy while nothing it prints has changed, else a new
+    render (which takes a render turn) that is stored for next time. `back` is where the
+    "try again shortly" page leads."""
+    items = list(program.items.select_related("exercise"))
+    if program.patient_id is None or not items:
         raise Http404("Only a patient's program with exercises has a handout.")
-    try:
-        with render_turn(request.user):
-            pdf = handouts.handout(program, portal_link(request)).pdf
-    except TooManyRenders as refused:
-        return try_again(request, refused, back)
+    patient = Patient.objects.select_related("primary_clinician__user").get(pk=program.patient_id)
+    program.patient = patient  # the same row, with what the handout prints of it
+    portal_url = portal_link(request)
+    copy = stored_handouts.find_copy(program, patient, items, portal_url)
+    pdf = copy.pdf
+    if pdf is None:
+        try:
+            with render_turn(request.user):
+                pdf = handouts.handout(program, portal_url).pdf
+        except TooManyRenders as refused:
+            return try_again(request, refused, back)
+        stored_handouts.keep_copy(program, copy, pdf)
     DocumentDownload.objects.create(program=program, kind=DocumentKind.HANDOUT, user=request.user)
     document_event(AuditAction.DOWNLOAD, program, "handout")
     return pdf_response(pdf, handouts.handout_filename(program, "handout"))

@@ -4,9 +4,9 @@ The patient row is kept under a neutral name ("Erased patient 42") so the clinic
 (sessions, entries, pain scores, adherence) still add up, and the audit trail still points at
 it. What identifies the person goes: name, date of birth, email, phone, the free text they
 wrote, and the free text written to them (which often greets them by name); their portal
-account and invitations are deleted, and their stored discharge summaries are deleted from
-the documents' storage once the erasure is committed. The trail records who erased which
-patient number and when, never what was erased.
+account and invitations are deleted, and their stored discharge summaries and handouts are
+deleted from the documents' storage once the erasure is committed. The trail records who
+erased which patient number and when, never what was erased.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from clinic.audit import record
 from clinic.models import AuditAction, AuditSubject, LoginFailure, Patient
 from clinic.storage import documents_storage
 from programs.models import Program, ProgramItem, ProgramVersion, SessionEntry, SessionLog
+from programs.stored_handouts import delete_copies
 
 logger = logging.getLogger(__name__)
 
@@ -85,8 +86,9 @@ def _scrub_versions(programs: list[Program], versions: list[ProgramVersion]) -> 
     ProgramVersion.objects.bulk_update(versions, ["snapshot", "changes", "patient_changes"])
 
 
-def _clear_free_text(patient: Patient) -> list[str]:
-    """Clear what was written by or to the patient; return the stored documents to delete."""
+def _clear_free_text(patient: Patient) -> tuple[list[str], list[int]]:
+    """Clear what was written by or to the patient; return the stored documents to delete and
+    the programs whose stored handouts go too."""
     programs = list(Program.objects.filter(patient=patient))
     versions = list(ProgramVersion.objects.filter(program__in=programs))
     _scrub_versions(programs, versions)
@@ -97,7 +99,7 @@ def _clear_free_text(patient: Patient) -> list[str]:
     Program.objects.filter(pk__in=[program.pk for program in programs]).update(
         note="", discharge_notes="", discharge_summary=""
     )
-    return documents
+    return documents, [program.pk for program in programs]
 
 
 def erase_patient(patient: Patient, *, confirmed_name: str) -> None:
@@ -113,7 +115,7 @@ def erase_patient(patient: Patient, *, confirmed_name: str) -> None:
                 "The name you typed is not this patient's full name, so nothing was erased."
             )
         account, email = patient.user, patient.email
-        documents = _clear_free_text(patient)
+        documents, programs = _clear_free_text(patient)
         patient.invitations.all().delete()
         if email:
             LoginFailure.objects.filter(email__iexact=email).delete()
@@ -129,6 +131,7 @@ def erase_patient(patient: Patient, *, confirmed_name: str) -> None:
             account.delete()
         record(AuditAction.ERASE, AuditSubject.PATIENT, patient=patient, object_id=patient.pk)
         transaction.on_commit(lambda: delete_documents(patient.pk, documents))
+        transaction.on_commit(lambda: delete_copies(programs))
     logger.info("Patient %s was erased.", patient.pk)
 
 

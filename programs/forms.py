@@ -12,6 +12,7 @@ from django.utils.dateformat import format as format_date
 from clinic.models import Patient
 from exercises.dose import WEEKDAYS, weekday_mask
 from exercises.forms import dress_dose_fields
+from programs.field_groups import FieldGroup
 from programs.models import ITEM_FIELDS, Difficulty, EntryStatus, Program, ProgramItem
 from programs.sessions import EntryValues
 
@@ -23,7 +24,10 @@ class DateInput(forms.DateInput):
 
 
 class FrequencyFormMixin(forms.ModelForm):
-    """Shows the weekday bit mask as seven tick boxes."""
+    """Shows the weekday bit mask as seven tick boxes. The builder shows these forms many at a
+    time, so their fields draw themselves (`{{ form.field.as_field_group }}`)."""
+
+    bound_field_class = FieldGroup
 
     weekdays = forms.MultipleChoiceField(
         label="Or on these days",

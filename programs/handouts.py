@@ -34,14 +34,19 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from clinic.models import Clinic
 from exercises.models import Exercise
 from exercises.pictures import media_credit, picture_alt
+from programs import pdf_pool
 from programs.adherence import adherence
 from programs.charts import adherence_chart, pain_chart, pain_series, weekly_adherence
 from programs.models import Program, SessionEntry, SessionLog
 from programs.pain import threshold_for
+from programs.render_limits import render_place
 
 logger = logging.getLogger(__name__)
 
 LOG_SHEET_DAYS = 14
+# A course of care longer than this charts its pain a point per week, not per day: a point per
+# day of half a year is a blur to read and seconds to draw.
+WEEKLY_PAIN_AFTER_DAYS = 8 * 7
 FONTS = FontConfiguration()  # one font configuration shared by every document
 STYLESHEET = Path(settings.BASE_DIR) / "templates" / "handouts" / "print.css"
 
@@ -138,16 +143,31 @@ class Rendered:
 
 
 def render_pdf(kind: str, context: dict[str, object], about: str) -> Rendered:
-    """Render templates/handouts/<kind>.html to a PDF through the safe fetcher, and log how
-    long it took; `about` names the record by id ("program 12"), never by a person's name."""
+    """Render templates/handouts/<kind>.html to a PDF through the safe fetcher, in one of the
+    machine's render places (render_limits.py: NoRenderPlace when none comes free in time),
+    and log how long it took; `about` names the record by id ("program 12"), never by a
+    person's name."""
     started = time.perf_counter()
     html = render_to_string(f"handouts/{kind}.html", context)
-    fetcher = SafeFetcher()
-    document = HTML(string=html, url_fetcher=fetcher, base_url=str(settings.BASE_DIR))
-    pdf = document.write_pdf(stylesheets=[print_stylesheet()], font_config=FONTS)
+    with render_place():
+        placed = time.perf_counter()
+        pdf = pdf_pool.write_pdf_apart(html)
     elapsed_ms = round((time.perf_counter() - started) * 1000)
-    logger.info("PDF %s of %s rendered in %d ms.", kind, about, elapsed_ms)
+    waited_ms = round((placed - started) * 1000)
+    logger.info(
+        "PDF %s of %s rendered in %d ms (%d ms of it waiting for a place).",
+        kind,
+        about,
+        elapsed_ms,
+        waited_ms,
+    )
     return Rendered(html, pdf)
+
+
+def write_pdf(html: str) -> bytes:
+    """The HTML as a PDF, by WeasyPrint through the safe fetcher."""
+    document = HTML(string=html, url_fetcher=SafeFetcher(), base_url=str(settings.BASE_DIR))
+    return document.write_pdf(stylesheets=[print_stylesheet()], font_config=FONTS)
 
 
 def _common(program: Program, portal_url: str, today: date) -> dict[str, object]:
@@ -189,26 +209,39 @@ def handout(program: Program, portal_url: str) -> Rendered:
 
 
 def discharge_summary(program: Program, portal_url: str) -> Rendered:
-    """The final home program, the course of care with its charts, and the discharge notes."""
+    """The final home program, the course of care with its charts, and the discharge notes.
+
+    The same number of queries however long the course was: counts and charts are summed up
+    by the database. A long course (WEEKLY_PAIN_AFTER_DAYS) charts the worst pain of each
+    week rather than of each day."""
     today = program.today()
     context = _common(program, portal_url, today)
     programs = [program]
     sessions = SessionLog.objects.filter(program=program)
+    weekly = _course_days(program) > WEEKLY_PAIN_AFTER_DAYS
+    pain = pain_series(programs, weekly=weekly)
     context.update(
         sessions_logged=sessions.count(),
         exercises_done=SessionEntry.objects.filter(session__program=program, done=True).count(),
         overall=adherence(program, today),
         adherence_chart=adherence_chart(weekly_adherence(programs, today, weeks=_weeks(program))),
-        pain_chart=pain_chart(pain_series(programs)),
+        pain_chart=pain_chart(pain, "Worst pain per week", weekly=True)
+        if weekly
+        else pain_chart(pain),
     )
     return render_pdf("discharge", context, f"program {program.pk}")
+
+
+def _course_days(program: Program) -> int:
+    if not program.start_date:
+        return 0
+    return ((program.end_date or program.today()) - program.start_date).days + 1
 
 
 def _weeks(program: Program) -> int:
     if not program.start_date:
         return 4
-    end = program.end_date or program.today()
-    return min(max((end - program.start_date).days // 7 + 1, 1), 26)
+    return min(max((_course_days(program) - 1) // 7 + 1, 1), 26)
 
 
 def store_discharge_summary(program: Program, portal_url: str) -> None:

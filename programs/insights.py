@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, Max, OuterRef, QuerySet, Subquery, Window
+from django.db.models.functions import RowNumber
 
 from clinic.models import Patient
 from exercises.models import LinkKind
@@ -322,16 +323,19 @@ def _in_full(item: ProgramItem, entry: SessionEntry) -> bool:
 
 
 def recent_entries(items: list[ProgramItem], sessions: int = 3) -> dict[int, list[SessionEntry]]:
-    """The latest entries of each item (newest first), in one query."""
+    """The latest `sessions` entries of each item (newest first), in one query: the database
+    ranks each item's entries and sends only the first few, however long the history."""
     entries: dict[int, list[SessionEntry]] = defaultdict(list)
+    newest_first = [F("session__date").desc(), F("session__slot").desc(), F("pk").desc()]
     rows = (
         SessionEntry.objects.filter(item__in=items)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("item_ref")], order_by=newest_first))
+        .filter(rank__lte=sessions)
         .select_related("session")
-        .order_by("-session__date", "-session__slot", "-pk")
+        .order_by("item_ref", "rank")
     )
     for entry in rows:
-        if len(entries[entry.item_ref]) < sessions:
-            entries[entry.item_ref].append(entry)
+        entries[entry.item_ref].append(entry)
     return entries
 
 

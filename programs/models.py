@@ -335,7 +335,12 @@ class SessionLog(models.Model):
     readable after the program changes. Never deleted and never duplicated: a day and slot have
     one log (editing updates it), and the form's token makes a resubmitted form a no-op."""
 
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="sessions")
+    program = models.ForeignKey(
+        Program,
+        on_delete=models.PROTECT,
+        related_name="sessions",
+        db_index=False,  # the unique constraint on (program, date, slot) serves it
+    )
     version = models.ForeignKey(ProgramVersion, on_delete=models.PROTECT, related_name="sessions")
     date = models.DateField(help_text="The day the session was done.")
     slot = models.PositiveSmallIntegerField(
@@ -359,10 +364,11 @@ class SessionLog(models.Model):
     class Meta:
         ordering = ["-date", "-slot"]
         constraints = [
+            # Also the index of a program's sessions by day: its leading columns serve every
+            # "this program's sessions" and "... between these days" query.
             models.UniqueConstraint("program", "date", "slot", name="one_log_per_program_day_slot"),
             models.CheckConstraint(condition=Q(slot__gte=1, slot__lte=6), name="log_slot_1_to_6"),
         ]
-        indexes = [models.Index(fields=["program", "date"])]
 
     def __str__(self) -> str:
         return f"{self.program} on {self.date}"
@@ -390,7 +396,12 @@ class EntryStatus(models.TextChoices):
 class SessionEntry(models.Model):
     """What the patient did for one exercise in a session."""
 
-    session = models.ForeignKey(SessionLog, on_delete=models.CASCADE, related_name="entries")
+    session = models.ForeignKey(
+        SessionLog,
+        on_delete=models.CASCADE,
+        related_name="entries",
+        db_index=False,  # the unique constraint on (session, item_ref) serves it
+    )
     item = models.ForeignKey(
         ProgramItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="entries"
     )
@@ -480,3 +491,41 @@ class DocumentDownload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.program} by {self.user}"
+
+
+class PatientFigures(models.Model):
+    """The dashboard's figures of one patient, as worked out for one day in their clinic, so
+    the caseload is sorted, filtered and paged by the database (programs/figures.py keeps them).
+
+    `dirty` is set, in the same transaction, by anything that changes them (a session logged,
+    the program changed, an alert handled, a note read); rows whose day has passed are out of
+    date too. Neither is ever shown: the dashboard works out again the rows it is about to
+    sort before it sorts them."""
+
+    patient = models.OneToOneField(
+        Patient, on_delete=models.CASCADE, primary_key=True, related_name="figures"
+    )
+    as_of = models.DateField(null=True, help_text="The clinic's day these figures are for.")
+    dirty = models.BooleanField(default=True, help_text="Something changed since they were made.")
+    active_programs = models.PositiveSmallIntegerField(default=0)
+    adherence_7_done = models.PositiveIntegerField(default=0)
+    adherence_7_scheduled = models.PositiveIntegerField(default=0)
+    adherence_28_done = models.PositiveIntegerField(default=0)
+    adherence_28_scheduled = models.PositiveIntegerField(default=0)
+    adherence_7 = models.FloatField(null=True, help_text="Done / scheduled, to sort by.")
+    adherence_28 = models.FloatField(null=True, help_text="Done / scheduled, to sort by.")
+    last_session = models.DateField(null=True)
+    latest_pain = models.PositiveSmallIntegerField(null=True)
+    pain_trend = models.FloatField(null=True)
+    unread_notes = models.PositiveIntegerField(default=0)
+    open_alerts = models.PositiveSmallIntegerField(default=0)
+    alert_kinds = models.CharField(
+        max_length=100, blank=True, help_text='Open alerts\' kinds, as ",high_pain,silent,".'
+    )
+    alerts = models.JSONField(default=list, help_text="Open alerts: kind, key and reason.")
+
+    class Meta:
+        verbose_name_plural = "patient figures"
+
+    def __str__(self) -> str:
+        return f"Figures of patient {self.patient_id} as of {self.as_of}"

@@ -23,6 +23,7 @@ from exercises.dose import SIDE_WORDS, Dose, Side, describe_dose, describe_reps
 from exercises.models import Exercise
 from programs.audit import program_event
 from programs.dates import readable_date
+from programs.figures import mark_changed
 from programs.models import ITEM_FIELDS, QUALIFIER_LENGTH, Program, ProgramItem, ProgramVersion
 
 PROGRAM_FIELDS = [
@@ -68,6 +69,7 @@ def changing(program: Program, revision: int | None, by: User, what: str) -> Ite
         locked.save(update_fields=["revision", "updated_at"])
         if locked.status == Program.Status.ACTIVE:
             record_version(locked, by)
+            mark_changed([locked.patient_id])
         program_event(AuditAction.CHANGE, locked, what)
     program.refresh_from_db()
 
@@ -351,6 +353,7 @@ def discharge(
         if not still_active and patient.status == Patient.Status.ACTIVE:
             patient.status = Patient.Status.DISCHARGED
             patient.save(update_fields=["status", "updated_at"])
+        mark_changed([patient.pk])
         program_event(AuditAction.CHANGE, locked, "discharged")
     program.refresh_from_db()
 

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from clinic.models import AuditAction
 from programs.adherence import program_window
 from programs.audit import session_event
+from programs.figures import mark_changed
 from programs.models import (
     Difficulty,
     EntryStatus,
@@ -162,6 +163,7 @@ def log_session(
             log.version, log.difficulty, log.note, log.token = version, difficulty, note, token
             log.save()
             _save_entries(log, entries)
+            mark_changed([program.patient_id])
             session_event(
                 AuditAction.CREATE if is_new else AuditAction.CHANGE, log, program, "logged"
             )

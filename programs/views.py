@@ -20,7 +20,7 @@ from clinic.forms import search_text
 from clinic.models import AuditAction, Patient
 from exercises.access import exercises_for
 from exercises.ladder import Ladder, Rung, ladders_for
-from exercises.models import BodyPart, LinkKind
+from exercises.models import BodyPart, Exercise, LinkKind
 from programs import prescribing
 from programs.access import item_for, program_for, programs_for
 from programs.audit import program_event
@@ -40,11 +40,35 @@ SEARCH_RESULTS = 12
 logger = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Swap:
+    """A one-click change of an item's exercise along the ladder, as its button shows it."""
+
+    kind: str
+    label: str
+    style: str
+    exercise: Exercise
+
+
 @dataclass
 class Row:
     item: ProgramItem
     form: ItemForm
     ladder: Ladder
+
+    @property
+    def swaps(self) -> list[Swap]:
+        """Easier first, then harder, then alternatives beside it."""
+        steps = [
+            (LinkKind.REGRESSION, "Easier", "primary", self.ladder.regressions),
+            (LinkKind.PROGRESSION, "Harder", "primary", self.ladder.progressions),
+            (LinkKind.ALTERNATIVE, "Instead", "secondary", self.ladder.alternatives),
+        ]
+        return [
+            Swap(kind, label, style, rung.exercise)
+            for kind, label, style, rungs in steps
+            for rung in rungs
+        ]
 
 
 def posted_revision(request: HttpRequest) -> int:
@@ -66,7 +90,8 @@ def builder_context(
     query: str | None = None,
 ) -> dict[str, Any]:
     """The builder's context. With `query` (an add from the search results), the results are
-    refreshed too, so an exercise just added shows as in the program."""
+    refreshed too, so an exercise just added shows as in the program. The version history is
+    shown, and read, only once the program is in use."""
     items = list(program.items.select_related("exercise"))
     ladders = ladders_for([item.exercise for item in items], request.clinician.clinic)
     item_forms = item_forms or {}
@@ -82,7 +107,12 @@ def builder_context(
         "program": program,
         "rows": rows,
         "settings_form": settings_form or ProgramForm(instance=program, prefix="program"),
-        "versions": list(program.versions.select_related("created_by")[:20]),
+        "shows_history": shows_history(program),
+        "versions": (
+            list(program.versions.select_related("created_by")[:20])
+            if shows_history(program)
+            else []
+        ),
         "error": error,
         "notice": notice,
         "in_program": {item.exercise_id for item in items},
@@ -92,6 +122,10 @@ def builder_context(
             else {}
         ),
     }
+
+
+def shows_history(program: Program) -> bool:
+    return not program.is_template and program.status != Program.Status.DRAFT
 
 
 def builder_response(request: ClinicianRequest, program: Program, **context: Any) -> HttpResponse:

@@ -3,6 +3,7 @@ files (no collectstatic manifest needed). The database still comes from DATABASE
 same suite runs on SQLite and PostgreSQL."""
 
 import os
+import tempfile
 
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "test-secret-key-" + "x" * 50)
@@ -24,3 +25,7 @@ STATIC_ROOT = None  # served from the apps' static folders by the test servers
 # Operators are not made to set up two-step sign-in unless a test turns this on
 # (tests/test_two_step.py does); the rest of the suite signs people in with force_login.
 TWO_STEP_REQUIRED_FOR_OPERATORS = False
+
+# Each run has its own PDF render places: parallel suites on one machine never wait on each other.
+PDF_RENDER_PLACES_DIR = tempfile.mkdtemp(prefix="pdf-render-places-")
+PDF_RENDER_PROCESS = False  # renders in the test's own process; test_pdf_pool.py turns it on

@@ -11,8 +11,11 @@ from itertools import combinations, pairwise
 
 import pytest
 
-from programs.adherence import Adherence
-from programs.charts import adherence_chart, pain_chart, text_width
+from exercises.loader import load_library
+from programs.adherence import Adherence, adherence
+from programs.charts import adherence_chart, pain_chart, pain_series, text_width, weekly_adherence
+from programs.models import Program, SessionEntry
+from tests.factories import active_program, logged_session
 
 SVG = "{http://www.w3.org/2000/svg}"
 PHONE_CONTENT_PX = 375 - 2 * 16  # a 375 px phone less the page's margins
@@ -124,9 +127,9 @@ def test_the_legend_sits_under_the_plot_and_inside_the_chart():
     for entry in group(root, "legend").iter(f"{SVG}line"):
         assert float(entry.get("y1", 0)) > bottom
     # No data point lies where the legend is.
-    for marker in group(root, "series").iter(f"{SVG}path"):
-        ys = [float(n) for n in re.findall(r"[-\d.]+", marker.get("d", ""))[1::2]]
-        assert max(ys) <= bottom + 6
+    for markers in group(root, "series").iter(f"{SVG}path"):  # a series' markers, one path
+        ys = [float(y) for _, y in re.findall(r"M([-\d.]+),([-\d.]+)", markers.get("d", ""))]
+        assert ys and max(ys) <= bottom + 6
     for span in group(root, "legend").iter(f"{SVG}tspan"):
         assert float(span.get("x", 0)) + text_width(span.text or "") <= width
 
@@ -336,3 +339,86 @@ def test_in_chromium_text_is_12px_whole_and_clear_of_the_plot(page, viewport):
                 or b["bottom"] <= a["top"]
             )
             assert apart, (a, b)
+
+
+# --- the figures behind the charts -----------------------------------------------------------
+
+
+@pytest.fixture
+def logged(db, clinician_a, patient_a):
+    """Two exercises over two weeks. Monday 10 Nov: clamshell pain 2, reverse 5; Wednesday
+    12 Nov: clamshell 6; Monday 17 Nov: both 3; Thursday 20 Nov: reverse 4."""
+    load_library()
+    program = active_program(patient_a, clinician_a, start=date(2025, 11, 10))
+    for day, clamshell, reverse in [
+        (date(2025, 11, 10), 2, 5),
+        (date(2025, 11, 12), 6, None),
+        (date(2025, 11, 17), 3, 3),
+        (date(2025, 11, 20), None, 4),
+    ]:
+        session = logged_session(program, day)
+        for name, pain in (("Clamshell", clamshell), ("Reverse clamshell", reverse)):
+            SessionEntry.objects.filter(session=session, exercise_name=name).update(pain=pain)
+    return program
+
+
+def test_pain_by_day_is_the_highest_of_each_day(logged, django_assert_num_queries):
+
+    with django_assert_num_queries(1):
+        series = pain_series([logged])
+    assert series == {
+        "Overall": [
+            (date(2025, 11, 10), 5),
+            (date(2025, 11, 12), 6),
+            (date(2025, 11, 17), 3),
+            (date(2025, 11, 20), 4),
+        ],
+        "Clamshell": [(date(2025, 11, 10), 2), (date(2025, 11, 12), 6), (date(2025, 11, 17), 3)],
+        "Reverse clamshell": [
+            (date(2025, 11, 10), 5),
+            (date(2025, 11, 17), 3),
+            (date(2025, 11, 20), 4),
+        ],
+    }
+
+
+def test_pain_by_week_is_the_worst_of_each_week_dated_its_monday(logged, django_assert_num_queries):
+
+    with django_assert_num_queries(1):
+        series = pain_series([logged], weekly=True)
+    first, second = date(2025, 11, 10), date(2025, 11, 17)
+    assert series == {
+        "Overall": [(first, 6), (second, 4)],
+        "Clamshell": [(first, 6), (second, 3)],
+        "Reverse clamshell": [(first, 5), (second, 4)],
+    }
+    chart = pain_chart(series, "Worst pain per week", weekly=True)
+    assert chart.summary == (
+        "Worst pain per week: overall from 6/10 in the week of 10 Nov to 4/10 in the week of "
+        "17 Nov; highest 6/10 in the week of 10 Nov."
+    )
+    assert "Overall, week of 10 Nov: 6/10" in chart.svg
+
+
+def test_pain_since_a_day_leaves_out_the_days_before(logged):
+
+    series = pain_series([logged], since=date(2025, 11, 17))
+    assert series["Overall"] == [(date(2025, 11, 17), 3), (date(2025, 11, 20), 4)]
+    assert pain_series([logged], since=date(2025, 11, 21)) == {}
+
+
+@pytest.mark.parametrize("weeks", [1, 4, 26])
+def test_weekly_adherence_costs_two_queries_however_many_weeks(
+    logged, weeks, django_assert_num_queries
+):
+
+    today = date(2025, 11, 23)
+    program = Program.objects.select_related("clinic").get(pk=logged.pk)
+    with django_assert_num_queries(2):
+        points = weekly_adherence([program], today, weeks=weeks)
+    assert len(points) == weeks
+    # and each week's figure is adherence()'s own for that week
+    for monday, result in points:
+        assert result == adherence(logged, today, start=monday, end=monday + timedelta(days=6))
+    if weeks >= 2:
+        assert [r.done for _, r in points[-2:]] == [4, 4]  # two days of both exercises a week

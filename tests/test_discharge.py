@@ -5,14 +5,16 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from clinic.models import Patient
 from exercises.loader import load_library
 from programs import handouts
-from programs.models import Program
+from programs.models import Program, ProgramVersion
 from programs.sessions import EntryValues, log_session
 from tests.conftest import client_for
-from tests.factories import active_program
+from tests.factories import active_program, logged_session
+from tests.test_handouts import read
 
 
 @pytest.fixture
@@ -97,3 +99,80 @@ def test_a_new_program_brings_a_discharged_patient_back_into_care(program, clini
     active_program(patient_a, clinician_a, slugs=["clamshell"], title="Second round")
     patient_a.refresh_from_db()
     assert patient_a.status == Patient.Status.ACTIVE
+
+
+# --- a long course of care -------------------------------------------------------------------
+
+
+def course(patient, clinician, days: int) -> Program:
+    """A program of two exercises started `days` ago, logged every day with pain rising and
+    falling over each week (1 on Mondays up to 7 on Sundays)."""
+    start = patient.today() - timedelta(days=days - 1)
+    program = active_program(patient, clinician, start=start, title=f"{days}-day course")
+    ProgramVersion.objects.filter(program=program).update(
+        created_at=timezone.now() - timedelta(days=days)
+    )
+    for back in range(days):
+        day = start + timedelta(days=back)
+        logged_session(program, day, pain=day.weekday() + 1)
+    program.refresh_from_db()
+    return program
+
+
+@pytest.fixture
+def pages(monkeypatch) -> list[str]:
+    """The summaries' pages as HTML, made into no PDF: what is counted here is the queries,
+    the templates' included."""
+    seen: list[str] = []
+
+    def write_pdf(html):
+        seen.append(html)
+        return b"%PDF-1.7"
+
+    monkeypatch.setattr(handouts, "write_pdf", write_pdf)
+    return seen
+
+
+def test_the_summary_costs_the_same_queries_after_30_and_180_days(
+    db, clinician_a, patient_a, patient_a2, pages, django_assert_num_queries
+):
+    load_library()
+    short, long = course(patient_a, clinician_a, 30), course(patient_a2, clinician_a, 180)
+    for program in (short, long):
+        program = Program.objects.select_related("patient__clinic", "clinic").get(pk=program.pk)
+        # items, primary clinician and their user, latest version, pain per day or week,
+        # sessions, exercises done, the whole course's adherence (versions, done counts), the
+        # weekly adherence (the same two)
+        with django_assert_num_queries(11):
+            handouts.discharge_summary(program, "https://physio.example/")
+    assert "30 (60 exercises done)" in pages[0] and "180 (360 exercises done)" in pages[1]
+
+
+def test_a_long_course_charts_the_worst_pain_of_each_week(db, clinician_a, patient_a, pages):
+    load_library()
+    program = course(patient_a, clinician_a, 180)
+    handouts.discharge_summary(program, "https://physio.example/")
+    [page] = pages
+    assert "Worst pain per week: overall from " in page
+    # every full week's worst is its Sunday's 7
+    assert "highest 7/10 in the week of" in page
+    # 26 weeks (27 as the days fall), a point each for Overall and the two exercises: not a
+    # point a day
+    assert 26 * 3 <= page.count("<circle") <= 27 * 3
+
+
+def test_a_short_course_charts_pain_by_day(program, pages):
+    handouts.discharge_summary(program, "https://physio.example/")
+    assert "Pain over time" in pages[0] and "Worst pain per week" not in pages[0]
+
+
+def test_the_summary_of_a_long_course_reads_back_whole(db, clinician_a, patient_a):
+    load_library()
+    program = course(patient_a, clinician_a, 180)
+    pdf = handouts.discharge_summary(program, "https://physio.example/").pdf
+    text, pages, _ = read(pdf)
+    assert "Discharge summary" in text and "Pat Activated" in text
+    assert "Sessions logged 180 (360 exercises done)" in text
+    assert "Adherence per week" in text and "Worst pain per week" in text
+    assert "Clamshell" in text and "Reverse clamshell" in text
+    assert pages == 4

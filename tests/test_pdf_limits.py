@@ -1,7 +1,12 @@
-"""PDF rendering is bounded per user (a few at once, a few a minute), a stored summary is served
-from storage and never rendered again, and every download is on the audit trail."""
+"""PDF rendering is bounded per user (a few at once, a few a minute) and per machine (a few at
+once, whoever asks), a stored summary is served from storage and never rendered again, and
+every download is on the audit trail."""
 
 from __future__ import annotations
+
+import multiprocessing
+import threading
+import time
 
 import pytest
 from django.core.cache import caches
@@ -10,13 +15,14 @@ from django.urls import reverse
 
 from clinic.models import AuditAction, AuditEntry, AuditSubject
 from exercises.loader import load_library
-from programs import handouts
+from programs import handouts, stored_handouts
 from programs.models import Program
-from programs.render_limits import at_once, per_minute
+from programs.render_limits import at_once, per_minute, render_place, renders_overall
 from tests.conftest import client_for
 from tests.factories import active_program
 
 PDF = b"%PDF-1.7 stand-in"
+real_render_pdf = handouts.render_pdf
 
 
 @pytest.fixture
@@ -27,8 +33,9 @@ def program(db, clinician_a, patient_a) -> Program:
 
 @pytest.fixture
 def quick_renders(monkeypatch) -> list[str]:
-    """Renders that take no time: what is tested here is who may start one. Returns the list of
-    records rendered ("program 12"), in order."""
+    """Renders that take no time and are not stored (tests/test_pdf_store.py has the stored
+    handouts): what is tested here is who may start one. Returns the list of records rendered
+    ("program 12"), in order."""
     rendered: list[str] = []
 
     def render(kind, context, about):
@@ -36,6 +43,7 @@ def quick_renders(monkeypatch) -> list[str]:
         return handouts.Rendered("", PDF)
 
     monkeypatch.setattr(handouts, "render_pdf", render)
+    monkeypatch.setattr(stored_handouts, "keep_copy", lambda program, copy, pdf: None)
     return rendered
 
 
@@ -201,3 +209,107 @@ def test_a_refused_render_is_not_a_download(program, clinician_a, settings, quic
     at_once().take(clinician_a.user.pk)
     client_for(clinician_a.user).get(handout_url(program))
     assert document_entries(program) == []
+
+
+# --- the machine's render places -------------------------------------------------------------
+
+
+@pytest.fixture
+def places(settings, tmp_path):
+    """Render places of the test's own, two of them."""
+    settings.PDF_RENDER_PLACES_DIR = str(tmp_path / "places")
+    settings.PDF_RENDERS_OVERALL = 2
+    return settings
+
+
+def hold_a_place(seconds: float, log: list[tuple[str, float]], wait: float = 30) -> None:
+    with render_place(wait=wait):
+        log.append(("in", time.monotonic()))
+        time.sleep(seconds)
+        log.append(("out", time.monotonic()))
+
+
+def most_at_once(log: list[tuple[str, float]]) -> int:
+    running = most = 0
+    for event, _ in sorted(log, key=lambda entry: (entry[1], entry[0] == "in")):
+        running += 1 if event == "in" else -1
+        most = max(most, running)
+    return most
+
+
+def test_a_burst_of_renders_in_threads_runs_two_at_once(places):
+    log: list[tuple[str, float]] = []
+    threads = [threading.Thread(target=hold_a_place, args=(0.2, log)) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(log) == 16  # every render ran
+    assert most_at_once(log) == 2
+
+
+def _process_holds_a_place(folder: str, seconds: float, queue) -> None:  # in a child process
+    log: list[tuple[str, float]] = []
+    hold_a_place(seconds, log)
+    queue.put(log)
+
+
+def test_a_burst_of_renders_in_several_processes_runs_two_at_once(places):
+    """gunicorn's workers are processes: the places hold across them (the machine's lock files)."""
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    workers = [
+        context.Process(
+            target=_process_holds_a_place, args=(places.PDF_RENDER_PLACES_DIR, 0.3, queue)
+        )
+        for _ in range(5)
+    ]
+    for worker in workers:
+        worker.start()
+    log = [entry for _ in workers for entry in queue.get(timeout=30)]
+    for worker in workers:
+        worker.join()
+    assert len(log) == 10
+    assert most_at_once(log) == 2
+
+
+def test_a_render_with_no_free_place_in_time_gets_a_try_again_page(
+    program, clinician_a, places, quick_renders, monkeypatch
+):
+    """Every place busy for longer than a request waits: 429, nothing recorded, and the
+    minute's turn given back (it was not a render)."""
+    places.PDF_RENDERS_OVERALL, places.PDF_RENDER_WAIT_SECONDS = 1, 0.2
+    monkeypatch.setattr(handouts, "render_pdf", real_render_pdf)
+    monkeypatch.setattr(handouts, "write_pdf", lambda html: PDF)
+    places.PDF_RENDERS_PER_MINUTE = 1
+    busy, done = threading.Event(), threading.Event()
+
+    def long_render() -> None:
+        with render_place():
+            busy.set()
+            done.wait(10)
+
+    other = threading.Thread(target=long_render)
+    other.start()
+    busy.wait(5)
+    try:
+        response = client_for(clinician_a.user).get(handout_url(program))
+    finally:
+        done.set()
+        other.join()
+    assert response.status_code == 429 and response["Retry-After"] == "5"
+    assert "Your PDF is being prepared" in response.content.decode()
+    assert document_entries(program) == []
+    # the place is free again and the minute's one turn is still there
+    response = client_for(clinician_a.user).get(handout_url(program))
+    assert response.status_code == 200 and response.content == PDF
+
+
+def test_places_default_to_one_fewer_than_the_processors(settings):
+    import os
+
+    import clinic.settings
+
+    assert max(1, (os.cpu_count() or 1) - 1) == clinic.settings.PDF_RENDERS_OVERALL
+    settings.PDF_RENDERS_OVERALL = 3
+    assert renders_overall() == 3

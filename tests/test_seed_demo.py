@@ -109,7 +109,7 @@ def test_demo_dashboard_shows_figures_and_alerts(demo, client):
     assert client.login(username=CLINICIAN, password=PASSWORD)
     response = client.get(reverse("dashboard"))
     assert response.status_code == 200
-    summaries = {row.patient.first_name: row for row in response.context["page"].object_list}
+    summaries = {row.patient.first_name: row for row in response.context["rows"]}
     assert set(summaries) == {"Dora", "Ellis", "Grace", "Hugo", "Iris"}
     kinds = {name: {alert.kind for alert in row.open_alerts} for name, row in summaries.items()}
     assert kinds["Hugo"] & {AlertKind.PAIN_RISING, AlertKind.HIGH_PAIN}

@@ -1,0 +1,116 @@
+"""Every page of the benchmark's table costs the same number of queries whatever the size of the
+clinic and the length of a patient's history: counted exactly, on a small and a larger data set
+made by `generate_data` (the builder, the library search and the PDFs have their own files:
+test_builder_cost.py, test_pdf_store.py, test_discharge.py)."""
+
+import uuid
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from clinic.models import Clinic, Patient
+from programs.models import Program, SessionLog
+from tests.conftest import client_for
+
+SIZES = {
+    # clinics, patients per clinic, days of history
+    "small": (1, 4, 30),
+    "large": (2, 14, 180),
+}
+
+
+@pytest.fixture(params=list(SIZES))
+def data(request, db):
+    clinics, patients, days = SIZES[request.param]
+    call_command(
+        "generate_data",
+        clinics=clinics,
+        patients_per_clinic=patients,
+        days=days,
+        seed=3,
+        allow_production=True,
+        stdout=open("/dev/null", "w"),  # noqa: SIM115
+    )
+    clinic = Clinic.objects.get(slug="generated-1")
+    patient = Patient.objects.select_related("user", "primary_clinician__user").get(
+        clinic=clinic, user__email="patient1@generated-1.example"
+    )
+    program = Program.objects.get(patient=patient, status=Program.Status.ACTIVE)
+    admin = clinic.clinicians.get(role="admin").user
+    return {"patient": patient, "program": program, "admin": admin, "days": days}
+
+
+def queries(client, method, url, data=None, expect=200):
+    """Queries of one request, after a first one has warmed the session and the figures."""
+    with CaptureQueriesContext(connection) as captured:
+        response = getattr(client, method)(url, data or {})
+    assert response.status_code == expect, response.content[:500]
+    return len(captured)
+
+
+def steady(client, url, **params):
+    client.get(url, params)  # the first visit of the day works the figures out
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_whole_clinic_dashboard(data):
+    client = client_for(data["admin"])
+    # session, user, clinician, out-of-date figures, count, the page, session save (3)
+    assert steady(client, reverse("dashboard"), scope="clinic") == 9
+    assert steady(client, reverse("dashboard"), scope="clinic", sort="adherence28") == 9
+    assert steady(client, reverse("dashboard"), scope="clinic", flag="any") == 9
+
+
+def test_own_caseload(data):
+    client = client_for(data["patient"].primary_clinician.user)
+    assert steady(client, reverse("dashboard")) == 9
+
+
+def test_patient_list(data):
+    client = client_for(data["admin"])
+    assert steady(client, reverse("patient_list")) == 8
+
+
+def test_patient_record(data):
+    client = client_for(data["patient"].primary_clinician.user)
+    assert steady(client, data["patient"].get_absolute_url()) == 28
+
+
+def test_today(data):
+    assert steady(client_for(data["patient"].user), reverse("portal_home")) == 14
+
+
+def test_history(data):
+    assert steady(client_for(data["patient"].user), reverse("portal_history")) == 10
+
+
+def test_log_form(data):
+    url = reverse("portal_log", args=[data["program"].pk])
+    assert steady(client_for(data["patient"].user), url) == 10
+
+
+def test_log_post(data):
+    program, patient = data["program"], data["patient"]
+    today = patient.today()
+    SessionLog.objects.filter(program=program, date=today).delete()  # log today afresh
+    client = client_for(patient.user)
+    url = reverse("portal_log", args=[program.pk])
+    client.get(url)
+    form = {"token": str(uuid.uuid4()), "slot": 1, "revision": 0}
+    for item in program.items.all():
+        form |= {
+            f"status-{item.pk}": "done",
+            f"sets-{item.pk}": item.sets,
+            f"reps-{item.pk}": item.reps_min or 10,
+            f"pain-{item.pk}": "2",
+            f"reason-{item.pk}": "",
+        }
+    assert program.items.count() == 7  # the entries are written in one query whatever their number
+    assert queries(client, "post", url, form, expect=302) == 19
+    assert SessionLog.objects.filter(program=program, date=today).count() == 1
