@@ -44,14 +44,14 @@ SORTS: dict[str, str] = {
     "flags": "Flags",
 }
 SORT_FIELDS = {
-    "programs": "figures__active_programs",
-    "adherence7": "figures__adherence_7",
-    "adherence28": "figures__adherence_28",
-    "last": "figures__last_session",
-    "pain": "figures__latest_pain",
-    "trend": "figures__pain_trend",
-    "notes": "figures__unread_notes",
-    "flags": "figures__open_alerts",
+    "programs": "active_programs",
+    "adherence7": "adherence_7",
+    "adherence28": "adherence_28",
+    "last": "last_session",
+    "pain": "latest_pain",
+    "trend": "pain_trend",
+    "notes": "unread_notes",
+    "flags": "open_alerts",
 }
 NAME_FIELDS: list[Lower | F] = [Lower("last_name"), Lower("first_name"), F("pk")]
 BY_NAME = [field.asc() for field in NAME_FIELDS]
@@ -63,7 +63,7 @@ def sort_order(sort: str) -> list[Any]:
     key = sort.lstrip("-")
     if key not in SORT_FIELDS:
         return [field.desc() for field in NAME_FIELDS] if sort.startswith("-") else BY_NAME
-    column = F(SORT_FIELDS[key])
+    column = F("sort_value")
     first = column.desc(nulls_last=True) if sort.startswith("-") else column.asc(nulls_last=True)
     return [first, *BY_NAME]
 
@@ -89,9 +89,12 @@ def dashboard(request: ClinicianRequest) -> HttpResponse:
         patients = patients.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
     figures.refresh(patients, request.clinician.clinic.today())
     if (flagged := figures.flag_filter(flag)) is not None:
-        patients = patients.filter(**flagged)
-    ordered = patients.select_related("figures").order_by(*sort_order(sort))
-    page = Paginator(ordered, ROWS_PER_PAGE).get_page(params.get("page"))
+        patients = patients.filter(flagged)
+    if (column := SORT_FIELDS.get(sort.lstrip("-"))) is not None:
+        patients = patients.annotate(sort_value=figures.figure(column))
+    page = Paginator(patients.order_by(*sort_order(sort)), ROWS_PER_PAGE).get_page(
+        params.get("page")
+    )
     rows = figures.rows_of(page.object_list)
 
     base = params.copy()

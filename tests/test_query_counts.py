@@ -61,20 +61,23 @@ def steady(client, url, **params):
 
 def test_whole_clinic_dashboard(data):
     client = client_for(data["admin"])
-    # session, user, clinician, out-of-date figures, count, the page, session save (3)
-    assert steady(client, reverse("dashboard"), scope="clinic") == 9
-    assert steady(client, reverse("dashboard"), scope="clinic", sort="adherence28") == 9
-    assert steady(client, reverse("dashboard"), scope="clinic", flag="any") == 9
+    # session, user, clinician, the patients and their up-to-date figures (to find the
+    # out-of-date ones), count, the page, its figures, session save (3)
+    assert steady(client, reverse("dashboard"), scope="clinic") == 11
+    assert steady(client, reverse("dashboard"), scope="clinic", sort="adherence28") == 11
+    assert steady(client, reverse("dashboard"), scope="clinic", flag="any") == 11
 
 
 def test_own_caseload(data):
     client = client_for(data["patient"].primary_clinician.user)
-    assert steady(client, reverse("dashboard")) == 9
+    assert steady(client, reverse("dashboard")) == 11
 
 
 def test_patient_list(data):
     client = client_for(data["admin"])
-    assert steady(client, reverse("patient_list")) == 8
+    # session, user, clinician, count, the page, their physios, the physios' and the
+    # patients' accounts, session save (3)
+    assert steady(client, reverse("patient_list")) == 11
 
 
 def test_patient_record(data):

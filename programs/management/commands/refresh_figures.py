@@ -24,7 +24,7 @@ class Command(BaseCommand):
         for clinic in Clinic.objects.order_by("pk"):
             patients = Patient.objects.filter(clinic=clinic)
             today = clinic.today()
-            ids = list(figures.out_of_date(patients, today).values_list("pk", flat=True))
+            ids = figures.out_of_date(patients, today)
             for start in range(0, len(ids), 500):
                 total += figures.refresh(
                     Patient.objects.filter(pk__in=ids[start : start + 500]), today
