@@ -1,7 +1,7 @@
 """Every page of the benchmark's table costs the same number of queries whatever the size of the
 clinic and the length of a patient's history: counted exactly, on a small and a larger data set
-made by `generate_data` (the builder, the library search and the PDFs have their own files:
-test_builder_cost.py, test_pdf_store.py, test_discharge.py)."""
+made by `generate_data` (the builder and the library search, at two clinic sizes and two program
+lengths, are in test_builder_cost.py)."""
 
 import uuid
 
@@ -117,3 +117,34 @@ def test_log_post(data):
     assert program.items.count() == 7  # the entries are written in one query whatever their number
     assert queries(client, "post", url, form, expect=302) == 19
     assert SessionLog.objects.filter(program=program, date=today).count() == 1
+
+
+def test_floor(data):
+    """The benchmark's floor: a signed-in page with no records (the password form)."""
+    client = client_for(data["patient"].primary_clinician.user)
+    assert steady(client, reverse("password_change")) == 6
+
+
+def test_handout_first_and_repeated_download(data):
+    client = client_for(data["patient"].primary_clinician.user)
+    url = reverse("program_handout", args=[data["program"].pk])
+    client.get(reverse("dashboard"))  # the session is warm
+    fresh = queries(client, "get", url)
+    repeated = queries(client, "get", url)
+    # The first renders: the program, its items and versions, the stored copy's key, the
+    # render places and the user's turns, the download and the audit entry. The second reads
+    # the stored copy back and takes no render turn.
+    assert (fresh, repeated) == (26, 11)
+
+
+def test_discharge_summary_made_again(data):
+    clinic = data["patient"].clinic
+    discharged = Program.objects.get(
+        patient__clinic=clinic,
+        patient__user__email="patient2@generated-1.example",
+        status=Program.Status.DISCHARGED,
+    )
+    client = client_for(data["admin"])
+    client.get(reverse("dashboard"))
+    url = reverse("program_regenerate_summary", args=[discharged.pk])
+    assert queries(client, "post", url, expect=302) == 35
