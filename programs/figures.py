@@ -189,7 +189,11 @@ def rows_of(patients: Iterable[Patient]) -> list[CaseloadRow]:
     query."""
     patients = list(patients)
     stored = PatientFigures.objects.in_bulk([patient.pk for patient in patients])
-    return [CaseloadRow(patient, stored[patient.pk]) for patient in patients]
+    # A patient added since the refresh has no row yet: blank figures, worked out next time.
+    return [
+        CaseloadRow(patient, stored.get(patient.pk) or PatientFigures(patient=patient))
+        for patient in patients
+    ]
 
 
 def flag_filter(flag: str) -> Exists | None:

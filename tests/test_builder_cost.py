@@ -18,6 +18,7 @@ from programs import prescribing
 from programs.forms import ItemForm, ProgramForm
 from tests.conftest import client_for
 from tests.factories import ExerciseFactory, PatientFactory, active_program, logged_session
+from tests.test_prescribing import dose_data
 
 OTHER_PATIENTS = 15
 DAYS_LOGGED = 14
@@ -175,24 +176,6 @@ class Elements(HTMLParser):
     def handle_data(self, data):
         for element in self.open:
             element["text"] += data
-
-
-def dose_data(item, **changes):
-    values = {
-        "sets": item.sets,
-        "reps_min": item.reps_min or "",
-        "reps_max": item.reps_max or "",
-        "hold_min": item.hold_min,
-        "hold_max": item.hold_max or "",
-        "rest_seconds": item.rest_seconds,
-        "side": item.side,
-        "band": item.band,
-        "load_kg": item.load_kg or "",
-        "note": item.note,
-        "times_per_day": item.times_per_day,
-        "days_per_week": item.days_per_week,
-    } | changes
-    return {f"item-{item.pk}-{name}": value for name, value in values.items()}
 
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])

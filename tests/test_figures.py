@@ -167,3 +167,10 @@ def test_refresh_figures_works_out_the_new_day_for_every_clinic(program, patient
     out = mock.MagicMock()
     call_command("refresh_figures", stdout=out)
     assert "for 0 patients" in "".join(c.args[0] for c in out.write.call_args_list)
+
+
+def test_a_patient_added_after_the_refresh_shows_blank_not_an_error(db, clinician_a):
+    patient = PatientFactory(primary_clinician=clinician_a)
+    [row] = figures.rows_of([patient])
+    assert row.patient == patient and row.latest_pain is None and row.open_alerts == []
+    assert not PatientFigures.objects.filter(patient=patient).exists()
