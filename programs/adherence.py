@@ -151,6 +151,15 @@ def done_counts(program: Program, first: date, last: date) -> Counter[tuple[int,
     return done_counts_of([program], first, last)
 
 
+def versions_of(programs: list[Program]) -> dict[int, list[ProgramVersion]]:
+    """Each program's versions, oldest first, by program id, in one query (what adherence()
+    takes as `versions`)."""
+    versions: dict[int, list[ProgramVersion]] = defaultdict(list)
+    for version in ProgramVersion.objects.filter(program__in=programs).order_by("number"):
+        versions[version.program_id].append(version)
+    return versions
+
+
 def done_counts_of(
     programs: list[Program], first: date | None = None, last: date | None = None
 ) -> Counter[tuple[int, date]]:
@@ -167,9 +176,7 @@ def done_counts_of(
 def courses(programs: list[Program], today: date) -> list[Adherence]:
     """Adherence over the whole of each program, in two queries however many programs and
     however long their history."""
-    versions: dict[int, list[ProgramVersion]] = defaultdict(list)
-    for version in ProgramVersion.objects.filter(program__in=programs).order_by("number"):
-        versions[version.program_id].append(version)
+    versions = versions_of(programs)
     done = done_counts_of(programs)
     return [
         adherence(program, today, versions=versions[program.pk], done=done) for program in programs

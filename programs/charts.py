@@ -29,8 +29,8 @@ from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
-from programs.adherence import Adherence, adherence, done_counts_of, week_start
-from programs.models import Program, ProgramVersion, SessionEntry
+from programs.adherence import Adherence, adherence, done_counts_of, versions_of, week_start
+from programs.models import Program, SessionEntry
 
 WIDTH = 360  # viewBox units; see the module's docstring for why 360 with FONT 13
 FONT = 13
@@ -136,9 +136,7 @@ def weekly_adherence(
 
     Two queries whatever `weeks` is: the programs' versions, and the done counts of the whole
     range, which adherence() then reads week by week."""
-    versions: dict[int, list[ProgramVersion]] = defaultdict(list)
-    for version in ProgramVersion.objects.filter(program__in=programs).order_by("number"):
-        versions[version.program_id].append(version)
+    versions = versions_of(programs)
     this_week = week_start(today)
     first_monday = this_week - timedelta(weeks=weeks - 1)
     # Item ids are unique across programs, so one count serves every program.

@@ -6,7 +6,7 @@ the caseload size; only "this alert was handled" is stored (AlertHandled).
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -16,7 +16,7 @@ from django.db.models.functions import RowNumber
 
 from clinic.models import Patient
 from exercises.models import LinkKind
-from programs.adherence import NOTHING, Adherence, adherence
+from programs.adherence import NOTHING, Adherence, adherence, done_counts_of, versions_of
 from programs.dates import readable_date
 from programs.models import (
     AlertHandled,
@@ -24,7 +24,6 @@ from programs.models import (
     Difficulty,
     Program,
     ProgramItem,
-    ProgramVersion,
     SessionEntry,
     SessionLog,
 )
@@ -114,21 +113,9 @@ def summarize(patients: list[PatientWithFacts], today: date) -> list[PatientSumm
             patient__in=ids, scope=Program.Scope.PATIENT, status=Program.Status.ACTIVE
         ).select_related("clinic")
     )
-    versions: dict[int, list[ProgramVersion]] = defaultdict(list)
-    for version in ProgramVersion.objects.filter(program__in=programs).order_by("number"):
-        versions[version.program_id].append(version)
-    done: dict[int, Counter[tuple[int, date]]] = defaultdict(Counter)
-    rows = (
-        SessionEntry.objects.filter(
-            session__program__in=programs,
-            done=True,
-            session__date__gte=today - timedelta(days=27),
-        )
-        .values("session__program", "item_ref", "session__date")
-        .annotate(n=Count("pk"))
-    )
-    for row in rows:
-        done[row["session__program"]][(row["item_ref"], row["session__date"])] = row["n"]
+    versions = versions_of(programs)
+    # Item ids are unique across programs, so one count serves every program.
+    done = done_counts_of(programs, today - timedelta(days=27), today)
     latest_pain = dict(
         SessionEntry.objects.filter(session_id__in=[p.latest_session_id for p in patients])
         .values_list("session_id")
@@ -156,7 +143,7 @@ def summarize(patients: list[PatientWithFacts], today: date) -> list[PatientSumm
             unread_notes=patient.unread_count or 0,
         )
         for program in own:
-            kwargs: dict[str, Any] = {"versions": versions[program.pk], "done": done[program.pk]}
+            kwargs: dict[str, Any] = {"versions": versions[program.pk], "done": done}
             summary.adherence_7 += adherence(
                 program, today, start=today - timedelta(days=6), **kwargs
             )
