@@ -6,7 +6,7 @@ FROM python:3.11-slim-bookworm
 # DejaVu is the font the handouts fall back to. The same packages as .ci/run.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext \
     && rm -rf /var/lib/apt/lists/*
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -25,11 +25,12 @@ RUN python -m venv /opt/venv \
 WORKDIR /app
 COPY . /app
 
-# Static files are collected into the image, so every app server serves the same copy. Settings
+# Static files are collected into the image and the translations compiled, so every app server serves the same copy. Settings
 # refuse to load without a secret key when DEBUG is off: this one is used by this step only.
 RUN DEBUG=0 ALLOWED_HOSTS=localhost \
     SECRET_KEY=collectstatic-at-build-only-never-used-to-serve-the-app-0123456789 \
-    python manage.py collectstatic --noinput -v0
+    python manage.py collectstatic --noinput -v0 \
+    && python manage.py compilemessages -v0
 
 # The code stays read-only for the app; it writes only public media and private documents,
 # each in a folder of its own (compose.yaml mounts a volume on each; buckets replace both).

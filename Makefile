@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv setup demo lint lock clean bench
+.PHONY: run test venv setup demo lint lock clean bench messages
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required")'
@@ -19,8 +19,23 @@ $(VENV)/.installed: requirements.lock | $(BIN)/python
 
 venv: $(VENV)/.installed
 
+# Interface text in other languages: the message files (locale/<language>/LC_MESSAGES/django.po)
+# are committed and compiled here, with GNU gettext's msgfmt. `make messages` gathers text newly
+# marked for translation into them; a translator then fills in each msgstr.
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+%.mo: %.po
+	msgfmt --check-format -o $@ $<
+
+# Text that msgmerge only guessed (fuzzy) is emptied: a translator writes it, nothing unchecked
+# reaches a patient.
+messages: venv
+	DEBUG=1 $(BIN)/python manage.py makemessages --all --no-obsolete --add-location file \
+		--ignore .venv --ignore staticfiles --ignore tests
+	for po in $(PO_FILES); do msgattrib --clear-fuzzy --empty --clear-previous -o $$po $$po; done
+
 # Migrate and load the reference content and the demo clinic (each step is idempotent).
-setup: venv
+setup: venv $(MO_FILES)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py load_library
 	DEBUG=1 $(BIN)/python manage.py collectstatic --noinput -v0
@@ -31,7 +46,7 @@ run: setup
 
 # The suite runs on every core (pytest-xdist); `make test PYTEST_ARGS=` runs it in one process.
 PYTEST_ARGS ?= -n auto
-test: venv
+test: venv $(MO_FILES)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Speed figures on generated data served by gunicorn, against PostgreSQL (not part of `make test`):

@@ -19,6 +19,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django_htmx.middleware import HtmxDetails
 
+from clinic.languages import remember
 from clinic.models import Clinic, Clinician, Patient, User
 
 P = ParamSpec("P")
@@ -130,6 +131,7 @@ def patient_required(
         # A patient with portal access has signed in, so the request is now a PatientRequest.
         patient_request = cast(PatientRequest, request)
         patient_request.patient = patient
+        remember(patient_request, patient.preferred_language)
         return view(patient_request, *args, **kwargs)
 
     return wrapped

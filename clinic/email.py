@@ -1,5 +1,6 @@
-"""The one way the app sends an email: subject, plain text and HTML from templates, from the
-clinic's sender, with one log line per email that names objects by id only.
+"""The one way the app sends an email: subject, plain text and HTML from templates, in the
+reader's language, from the clinic's sender, with one log line per email that names objects by
+id only.
 
 Every email the app sends is about a person who is a clinic's patient or staff member, so the
 log never holds an address, a name or the error text (an SMTP error may quote the address).
@@ -16,6 +17,7 @@ from django.conf import settings
 from django.core.mail import BadHeaderError, EmailMultiAlternatives
 from django.template.loader import render_to_string
 
+from clinic.languages import STAFF_LANGUAGE, speaking
 from clinic.models import Clinic
 
 logger = logging.getLogger(__name__)
@@ -37,12 +39,14 @@ def send_clinic_email(
     *,
     about: Mapping[str, int] | None = None,
     log: logging.Logger = logger,
+    language: str | None = STAFF_LANGUAGE,
 ) -> bool:
     """Send one email and log it; True if the mail server took it.
 
     `template` names three templates: `<template>_subject.txt` (one line; no health data, as
     subjects show on lock screens and in shared inboxes), `<template>.txt` and `<template>.html`.
-    Replies go to the clinic's own address when it has one.
+    Replies go to the clinic's own address when it has one. All three are written in
+    `language`: a patient's `preferred_language` for an email to a patient; staff read English.
 
     A refusing or unreachable mail server (smtplib.SMTPException, socket errors: all OSErrors)
     is logged as a warning and returns False: each caller decides what a failure undoes.
@@ -50,15 +54,18 @@ def send_clinic_email(
     clinic's id is always added. `log` is the caller's logger, so the line says which feature
     sent the email."""
     context = {"clinic": clinic, **context}
-    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+    with speaking(language):
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body = render_to_string(f"{template}.txt", context)
+        html = render_to_string(f"{template}.html", context)
     message = EmailMultiAlternatives(
         subject=subject,
-        body=render_to_string(f"{template}.txt", context),
+        body=body,
         from_email=clinic_sender(clinic),
         to=[to],
         reply_to=[clinic.email] if clinic.email else None,
     )
-    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    message.attach_alternative(html, "text/html")
     kind = template.rsplit("/", 1)[-1]
     ids = ", ".join(f"{name} {pk}" for name, pk in {**(about or {}), "clinic": clinic.pk}.items())
     try:

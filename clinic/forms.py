@@ -10,6 +10,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.contrib.auth.password_validation import validate_password
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from clinic.audit import record_failure
 from clinic.images import clean_uploaded_image
@@ -70,7 +71,10 @@ class SignInThrottle(AuthenticationForm):
                 self.request, email, AuditAction.LOCKED_OUT, f"too many failures for {limit}"
             )
             raise forms.ValidationError(
-                "Too many failed sign-in attempts. Please wait 15 minutes, or reset your password.",
+                gettext(
+                    "Too many failed sign-in attempts. Please wait 15 minutes, or reset your "
+                    "password."
+                ),
                 code="throttled",
             )
         try:
@@ -87,9 +91,17 @@ class EmailAuthenticationForm(SignInThrottle):
     """Sign in by email. Matching is case-insensitive (see UserManager.get_by_natural_key)."""
 
     username = forms.EmailField(
-        label="Email address",
+        label=gettext_lazy("Email address"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
+    # Django's wording names the User field ("email address"), which would stay in English.
+    error_messages = {
+        **SignInThrottle.error_messages,
+        "invalid_login": gettext_lazy(
+            "Please enter a correct email address and password. Note that both fields may be "
+            "case-sensitive."
+        ),
+    }
 
 
 class AdminSignInForm(SignInThrottle, AdminAuthenticationForm):
@@ -232,13 +244,13 @@ class PatientSearchForm(forms.Form):
 
 class AcceptInvitationForm(forms.Form):
     password1 = forms.CharField(
-        label="Choose a password",
+        label=gettext_lazy("Choose a password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 10 characters. Avoid common words and only numbers.",
+        help_text=gettext_lazy("At least 10 characters. Avoid common words and only numbers."),
     )
     password2 = forms.CharField(
-        label="Type the password again",
+        label=gettext_lazy("Type the password again"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
@@ -252,7 +264,7 @@ class AcceptInvitationForm(forms.Form):
         cleaned = super().clean() or {}
         first, second = cleaned.get("password1"), cleaned.get("password2")
         if first and second and first != second:
-            self.add_error("password2", "The two passwords do not match.")
+            self.add_error("password2", gettext("The two passwords do not match."))
         elif first:
             candidate = User(email=self.email, full_name=self.full_name)
             try:

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clinic.audit import record
 from clinic.email import send_clinic_email
@@ -27,7 +29,7 @@ from clinic.models import (
 
 logger = logging.getLogger(__name__)
 
-EMAIL_FAILED = "The email could not be sent, so nothing was changed. Try again later."
+EMAIL_FAILED = gettext_lazy("The email could not be sent, so nothing was changed. Try again later.")
 
 
 class InvitationError(Exception):
@@ -65,12 +67,19 @@ def invitation_turn(recipient: str, *, sender: User, clinic: Clinic) -> None:
         logger.warning("Invitations throttled: %s quota of user %s spent.", spent.name, sender.pk)
         if spent.name == to_address.name:
             raise TooManyInvitations(
-                "An invitation was sent to this address a short while ago; "
-                f"you can send another after {after}.",
+                _(
+                    "An invitation was sent to this address a short while ago; "
+                    "you can send another after %(after)s."
+                )
+                % {"after": after},
                 "too many invitations to one address",
             ) from None
         raise TooManyInvitations(
-            f"You have sent many invitations in the last hour; you can send another after {after}.",
+            _(
+                "You have sent many invitations in the last hour; "
+                "you can send another after %(after)s."
+            )
+            % {"after": after},
             "too many invitations from one account",
         ) from None
 
@@ -84,11 +93,11 @@ class SentInvitation:
 def invitation_blocker(patient: Patient) -> str | None:
     """Why this patient cannot be invited now, in words for the clinician; None if they can."""
     if patient.is_activated:
-        return "This patient already has a portal account."
+        return _("This patient already has a portal account.")
     if patient.status != Patient.Status.ACTIVE:
-        return "Only active patients can be invited."
+        return _("Only active patients can be invited.")
     if not patient.email:
-        return "Add the patient's email address before sending an invitation."
+        return _("Add the patient's email address before sending an invitation.")
     return None
 
 
@@ -147,6 +156,7 @@ def _send_invitation(patient: Patient, token: str, link: str, sent_by: User) -> 
             context,
             about={"patient": patient.pk},
             log=logger,
+            language=patient.preferred_language,
         )
         if not sent:
             # Raised inside the transaction: the new invitation and the revocation roll back.
@@ -172,22 +182,26 @@ def accept_invitation(invitation: Invitation, password: str) -> User:
         patient = Patient.objects.select_for_update().get(pk=invitation.patient_id)
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.state != Invitation.State.OPEN:
-            raise InvitationError("This invitation link can no longer be used.")
+            raise InvitationError(_("This invitation link can no longer be used."))
         if patient.is_activated:
-            raise InvitationError("This patient already has a portal account.")
+            raise InvitationError(_("This patient already has a portal account."))
         email = normalize_email(invitation.email)
         if User.objects.filter(email__iexact=email).exists():
             raise InvitationError(
-                "An account with this email address already exists. "
-                "Please ask your clinic for help."
+                _(
+                    "An account with this email address already exists. "
+                    "Please ask your clinic for help."
+                )
             )
         try:
             with transaction.atomic():
                 user = User.objects.create_user(email, password, full_name=patient.full_name)
         except IntegrityError:
             raise InvitationError(
-                "An account with this email address already exists. "
-                "Please ask your clinic for help."
+                _(
+                    "An account with this email address already exists. "
+                    "Please ask your clinic for help."
+                )
             ) from None
         patient.user = user
         patient.save(update_fields=["user", "updated_at"])

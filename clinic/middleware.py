@@ -9,7 +9,8 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
-from clinic.access import clinician_for
+from clinic.access import clinician_for, patient_profile_for
+from clinic.languages import patient_signed_in
 
 SIGNED_IN_AT = "signed_in_at"
 LAST_SEEN = "last_seen"
@@ -32,6 +33,7 @@ def _start_session_clock(*, request: HttpRequest, user: Any, **kwargs: Any) -> N
     request.session[SIGNED_IN_AT] = now
     request.session[LAST_SEEN] = now
     request.session[IDLE_SECONDS] = idle_seconds_for(user)
+    patient_signed_in(request, patient_profile_for(user))
 
 
 class SessionLimitsMiddleware:

@@ -21,16 +21,19 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy
 
 DEFAULT_PAIN_THRESHOLD = 6
 # What a patient who logs pain at or above the threshold reads first, unless the clinic wrote
 # its own words. Filled from the clinic's settings.
-STANDARD_PAIN_ADVICE = (
+# In the language being spoken: a patient reads it in theirs (a clinic's own advice is shown as
+# the clinic wrote it).
+STANDARD_PAIN_ADVICE = gettext_lazy(
     "Stop the exercise that hurts. Do not push through sharp pain. "
     "Rest, and call {clinic} on {phone} to tell your physio. "
     "In an emergency, call {emergency}."
 )
-STANDARD_PAIN_ADVICE_NO_PHONE = (
+STANDARD_PAIN_ADVICE_NO_PHONE = gettext_lazy(
     "Stop the exercise that hurts. Do not push through sharp pain. "
     "Rest, and contact {clinic} to tell your physio. "
     "In an emergency, call {emergency}."
@@ -214,7 +217,7 @@ class Clinic(models.Model):
     @property
     def standard_pain_advice(self) -> str:
         template = STANDARD_PAIN_ADVICE if self.phone.strip() else STANDARD_PAIN_ADVICE_NO_PHONE
-        return template.format(
+        return str(template).format(
             clinic=self.name, phone=self.phone.strip(), emergency=self.emergency_number
         )
 
@@ -570,6 +573,7 @@ class AuditSubject(models.TextChoices):
     SESSION = "session", "Session log"
     NOTE = "note", "Note"
     DOCUMENT = "document", "PDF"
+    QUESTIONNAIRE = "questionnaire", "Outcome questionnaire"
     EXPORT = "export", "Patient export"
     SETTINGS = "settings", "Clinic settings"
     STAFF = "staff", "Staff"

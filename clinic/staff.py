@@ -13,6 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clinic.access import ClinicianRequest, clinic_admin_required, staff_member_for
@@ -52,9 +54,9 @@ def set_active(member: Clinician, active: bool, *, by: Clinician) -> None:
         )
         if not active:
             if member.pk == by.pk:
-                raise StaffError("You can't deactivate yourself. Ask another admin.")
+                raise StaffError(_("You can't deactivate yourself. Ask another admin."))
             if member.is_admin and [a.pk for a in admins] == [member.pk]:
-                raise StaffError("The clinic must keep at least one active admin.")
+                raise StaffError(_("The clinic must keep at least one active admin."))
         member.is_active = active
         member.save(update_fields=["is_active"])
         User.objects.filter(pk=member.user_id).update(is_active=active)
@@ -103,12 +105,12 @@ def _invite_clinician(
     email = normalize_email(email)
     with transaction.atomic():
         if Clinician.objects.filter(clinic=clinic, user__email__iexact=email).exists():
-            raise StaffError("This person is already on your team.")
+            raise StaffError(_("This person is already on your team."))
         invitation_turn(email, sender=sent_by, clinic=clinic)
         token = Invitation.new_token()
         now = timezone.now()
         # Locked, so two admins inviting one address at once leave one waiting invitation.
-        invitation, _ = StaffInvitation.objects.select_for_update().update_or_create(
+        invitation, _created = StaffInvitation.objects.select_for_update().update_or_create(
             clinic=clinic,
             email=email,
             accepted_at=None,
@@ -166,7 +168,7 @@ def join_team(invitation: StaffInvitation, password: str) -> User:
         # Locked, so two tabs submitting the same link cannot both create an account.
         locked = StaffInvitation.objects.select_for_update().filter(pk=invitation.pk).first()
         if locked is None or locked.state != StaffInvitation.State.WAITING:
-            raise StaffError("This invitation link can no longer be used.")
+            raise StaffError(_("This invitation link can no longer be used."))
         if User.objects.filter(email__iexact=locked.email).exists():
             raise StaffError(ACCOUNT_EXISTS)
         try:
@@ -189,7 +191,7 @@ def join_team(invitation: StaffInvitation, password: str) -> User:
     return user
 
 
-ACCOUNT_EXISTS = (
+ACCOUNT_EXISTS = gettext_lazy(
     "An account with this email address already exists. "
     "Ask the clinic to invite another address of yours."
 )
@@ -234,7 +236,11 @@ def staff_invite(request: ClinicianRequest) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             # The same words whether or not the address already had an account elsewhere.
-            messages.success(request, f"An invitation was emailed to {form.cleaned_data['email']}.")
+            messages.success(
+                request,
+                _("An invitation was emailed to %(email)s.")
+                % {"email": form.cleaned_data["email"]},
+            )
             return redirect("staff_list")
     return render(request, "clinic/staff_invite.html", {"form": form})
 
@@ -267,8 +273,8 @@ def staff_invitation_resend(request: ClinicianRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"A new invitation was emailed to {invitation.email}; "
-            "the earlier link no longer works.",
+            _("A new invitation was emailed to %(email)s; the earlier link no longer works.")
+            % {"email": invitation.email},
         )
     return redirect("staff_list")
 
@@ -278,7 +284,9 @@ def staff_invitation_resend(request: ClinicianRequest, pk: int) -> HttpResponse:
 def staff_invitation_withdraw(request: ClinicianRequest, pk: int) -> HttpResponse:
     invitation = waiting_invitation_for(request, pk)
     withdraw_invitation(invitation)
-    messages.success(request, f"The invitation to {invitation.email} was withdrawn.")
+    messages.success(
+        request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email}
+    )
     return redirect("staff_list")
 
 
@@ -304,7 +312,9 @@ def staff_join(request: HttpRequest, token: str) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, f"Welcome to {invitation.clinic.name}!")
+            messages.success(
+                request, _("Welcome to %(clinic)s!") % {"clinic": invitation.clinic.name}
+            )
             return redirect("home")
     return render(request, "clinic/staff_join.html", {"form": form, "invitation": invitation})
 
@@ -328,8 +338,12 @@ def _set_active(request: ClinicianRequest, pk: int, *, active: bool) -> HttpResp
     except StaffError as error:
         messages.error(request, str(error))
     else:
-        word = "reactivated" if active else "deactivated and signed out"
-        messages.success(request, f"{member.user.full_name or member.user.email} was {word}.")
+        done = (
+            _("%(name)s was reactivated.")
+            if active
+            else _("%(name)s was deactivated and signed out.")
+        )
+        messages.success(request, done % {"name": member.user.full_name or member.user.email})
     return redirect("staff_list")
 
 
@@ -347,6 +361,6 @@ def clinic_settings(request: ClinicianRequest) -> HttpResponse:
                 clinic=clinic,
                 detail="changed " + ", ".join(form.changed_data),
             )
-        messages.success(request, "The clinic settings were saved.")
+        messages.success(request, _("The clinic settings were saved."))
         return redirect("clinic_settings")
     return render(request, "clinic/settings.html", {"form": form, "clinic": clinic})

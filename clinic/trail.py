@@ -15,6 +15,8 @@ from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from clinic.access import ClinicianRequest, clinic_admin_required
@@ -22,25 +24,49 @@ from clinic.audit import record
 from clinic.models import AuditAction, AuditEntry, AuditSubject, Clinic, Patient, User
 
 ENTRIES_PER_PAGE = 50
-CSV_COLUMNS = ["When", "Who", "Role", "Patient", "Action", "What", "Object", "Detail", "Address"]
+CSV_COLUMNS = [
+    gettext_lazy("When"),
+    gettext_lazy("Who"),
+    gettext_lazy("Role"),
+    gettext_lazy("Patient"),
+    gettext_lazy("Action"),
+    gettext_lazy("What"),
+    gettext_lazy("Object"),
+    gettext_lazy("Detail"),
+    gettext_lazy("Address"),
+]
 
 
 class TrailFilterForm(forms.Form):
     patient = forms.ModelChoiceField(
-        queryset=Patient.objects.none(), required=False, empty_label="Any patient"
+        label=gettext_lazy("Patient"),
+        queryset=Patient.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("Any patient"),
     )
     user = forms.ModelChoiceField(
-        label="Who", queryset=User.objects.none(), required=False, empty_label="Anyone"
+        label=gettext_lazy("Who"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("Anyone"),
     )
-    action = forms.ChoiceField(required=False, choices=[("", "Any action"), *AuditAction.choices])
+    action = forms.ChoiceField(
+        label=gettext_lazy("Action"),
+        required=False,
+        choices=[("", gettext_lazy("Any action")), *AuditAction.choices],
+    )
     subject = forms.ChoiceField(
-        label="What", required=False, choices=[("", "Anything"), *AuditSubject.choices]
+        label=gettext_lazy("What"),
+        required=False,
+        choices=[("", gettext_lazy("Anything")), *AuditSubject.choices],
     )
     start = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     end = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
@@ -59,7 +85,7 @@ class TrailFilterForm(forms.Form):
         cleaned = super().clean() or {}
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and start > end:
-            raise forms.ValidationError("The start date must be on or before the end date.")
+            raise forms.ValidationError(_("The start date must be on or before the end date."))
         return cleaned
 
     def entries(self) -> QuerySet[AuditEntry]:
@@ -87,7 +113,7 @@ class TrailFilterForm(forms.Form):
 
 def who(entry: AuditEntry) -> str:
     if entry.user is None:
-        return "Deleted account" if entry.role == AuditEntry.Role.PATIENT else "—"
+        return _("Deleted account") if entry.role == AuditEntry.Role.PATIENT else "—"
     return entry.user.full_name or entry.user.email
 
 

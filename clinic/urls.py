@@ -6,7 +6,7 @@ from django.urls import include, path
 from clinic import media, staff, trail, views
 from clinic.forms import AdminSignInForm, EmailAuthenticationForm, ThrottledPasswordResetForm
 from clinic.two_step import views as two_step
-from programs import dashboard, erasure, export, portal
+from programs import dashboard, erasure, export, outcome_views, portal, questionnaires
 from programs import views as program_views
 
 admin.site.login_form = AdminSignInForm
@@ -97,6 +97,16 @@ urlpatterns = [
     path("patients/<int:pk>/export.pdf", export.patient_export_pdf, name="patient_export_pdf"),
     path("patients/<int:pk>/erase/", erasure.patient_erase, name="patient_erase"),
     path("patients/<int:pk>/programs/new/", program_views.program_create, name="program_create"),
+    path(
+        "programs/<int:pk>/questionnaires/send/",
+        outcome_views.send_questionnaire,
+        name="questionnaire_send",
+    ),
+    path(
+        "programs/<int:pk>/activities/",
+        outcome_views.edit_activities,
+        name="psfs_activities",
+    ),
     path("programs/", include("programs.urls")),
     path("templates/", program_views.template_list, name="template_list"),
     path("templates/new/", program_views.template_create, name="template_create"),
@@ -108,6 +118,11 @@ urlpatterns = [
     path("my/programs/<int:pk>/seen/", portal.changes_seen, name="portal_changes_seen"),
     path("my/sessions/<int:pk>/", portal.session_done, name="portal_session_done"),
     path("my/programs/<int:pk>/handout.pdf", portal.portal_handout, name="portal_handout"),
+    path(
+        "my/programs/<int:pk>/questionnaire/",
+        questionnaires.questionnaire,
+        name="portal_questionnaire",
+    ),
     path(
         "my/programs/<int:pk>/discharge-summary.pdf",
         portal.portal_discharge_summary,

@@ -8,6 +8,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clinic.access import (
@@ -36,7 +38,7 @@ def refused_if_erased(request: HttpRequest, patient: Patient) -> HttpResponse | 
     an address, a status or an account again."""
     if patient.erased_at is None:
         return None
-    messages.error(request, "This patient's details were erased, so they cannot be changed.")
+    messages.error(request, _("This patient's details were erased, so they cannot be changed."))
     return redirect(patient)
 
 
@@ -94,7 +96,7 @@ def patient_create(request: ClinicianRequest) -> HttpResponse:
         with transaction.atomic():
             patient = form.save()
             patient_event(AuditAction.CREATE, patient)
-        messages.success(request, f"{patient.full_name} was added.")
+        messages.success(request, _("%(name)s was added.") % {"name": patient.full_name})
         return redirect(patient)
     return render(request, "clinic/patient_form.html", {"form": form})
 
@@ -111,7 +113,7 @@ def patient_edit(request: ClinicianRequest, pk: int) -> HttpResponse:
             form.save()
             # Which fields changed, never their values.
             patient_event(AuditAction.CHANGE, patient, "changed " + ", ".join(form.changed_data))
-        messages.success(request, "The patient's details were saved.")
+        messages.success(request, _("The patient's details were saved."))
         return redirect(patient)
     return render(request, "clinic/patient_form.html", {"form": form, "patient": patient})
 
@@ -123,7 +125,7 @@ def patient_archive(request: ClinicianRequest, pk: int) -> HttpResponse:
     if refused := refused_if_erased(request, patient):
         return refused
     if patient.status == Patient.Status.ARCHIVED:
-        messages.info(request, f"{patient.full_name} is already archived.")
+        messages.info(request, _("%(name)s is already archived.") % {"name": patient.full_name})
         return redirect(patient)
     if request.method == "POST":
         with transaction.atomic():
@@ -131,8 +133,11 @@ def patient_archive(request: ClinicianRequest, pk: int) -> HttpResponse:
             patient_event(AuditAction.CHANGE, patient, "archived")
         messages.success(
             request,
-            f"{patient.full_name} was archived. Their records are kept; "
-            "they can no longer sign in to the portal.",
+            _(
+                "%(name)s was archived. Their records are kept; "
+                "they can no longer sign in to the portal."
+            )
+            % {"name": patient.full_name},
         )
         return redirect("patient_list")
     return render(request, "clinic/patient_archive.html", {"patient": patient})
@@ -149,7 +154,7 @@ def patient_restore(request: ClinicianRequest, pk: int) -> HttpResponse:
             patient.status = Patient.Status.ACTIVE
             patient.save(update_fields=["status", "updated_at"])
             patient_event(AuditAction.CHANGE, patient, "restored")
-        messages.success(request, f"{patient.full_name} is active again.")
+        messages.success(request, _("%(name)s is active again.") % {"name": patient.full_name})
     return redirect(patient)
 
 
@@ -166,8 +171,14 @@ def patient_invite(request: ClinicianRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"An invitation was emailed to {patient.email}. The link works once and expires "
-            f"in {settings.INVITATION_VALID_DAYS} days; any earlier link no longer works.",
+            ngettext(
+                "An invitation was emailed to %(email)s. The link works once and expires "
+                "in %(days)d day; any earlier link no longer works.",
+                "An invitation was emailed to %(email)s. The link works once and expires "
+                "in %(days)d days; any earlier link no longer works.",
+                settings.INVITATION_VALID_DAYS,
+            )
+            % {"email": patient.email, "days": settings.INVITATION_VALID_DAYS},
         )
     return redirect(patient)
 
@@ -195,7 +206,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, "Welcome! Your account is ready.")
+            messages.success(request, _("Welcome! Your account is ready."))
             return redirect("portal_home")
     return render(
         request,

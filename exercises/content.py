@@ -16,7 +16,7 @@ about a 6th-grade reading level.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,7 @@ from exercises.models import (
     Region,
     SkillLevel,
 )
-from exercises.readability import flesch_kincaid_grade
+from exercises.readability import fernandez_huerta, flesch_kincaid_grade
 
 FOLDER = Path(__file__).parent / "library"
 MAX_GRADE = 8
@@ -62,6 +62,14 @@ KNOWN_KEYS = {
     "video_url",
 }
 LINK_KEYS = {"from", "to", "kind", "note", "back"}
+
+# What a translation gives for an exercise: every field a patient reads.
+TRANSLATED = ["name", "summary", "purpose", *LISTS]
+# The reading ease each language's text must reach, as (measure, the least for one line, the
+# least for a whole exercise). Fernández-Huerta: 70–80 is "fairly easy", 60–70 "standard".
+READING_EASE: dict[str, tuple[Callable[[str], float], float, float]] = {
+    "es": (fernandez_huerta, 50.0, 70.0)
+}
 
 
 class ContentError(Exception):
@@ -244,3 +252,82 @@ def link_problems(library: Library) -> list[str]:
         if link.first == link.second:
             problems.append(f"{where}: links an exercise to itself")
     return problems
+
+
+Translations = dict[str, dict[str, dict[str, Any]]]
+
+
+def read_translations(library: Library, folder: Path = FOLDER) -> Translations:
+    """The library's text in other languages: each folder named for a language (es/) holds files
+    of `[[exercise]]` entries with a slug and the fields in TRANSLATED, in the patient's words.
+    Returns {language: {slug: {field: text}}}; ContentError names every mistake: an unknown
+    slug or field, a list whose length differs from the English one (a translated step stands
+    for the same step), text that reads too hard."""
+    found: Translations = {}
+    problems: list[str] = []
+    known = {entry["slug"]: entry for entry in library.exercises}
+    for language_folder in sorted(path for path in folder.iterdir() if path.is_dir()):
+        language = language_folder.name
+        texts = found.setdefault(language, {})
+        for path in sorted(language_folder.glob("*.toml")):
+            where = f"{language}/{path.name}"
+            try:
+                data = tomllib.loads(path.read_text(encoding="utf-8"))
+            except tomllib.TOMLDecodeError as error:
+                problems.append(f"{where}: not valid TOML: {error}")
+                continue
+            for entry in data.get("exercise", []):
+                slug = entry.get("slug", "?")
+                entry_problems = translation_problems(language, entry, known.get(slug))
+                problems += [f"{where}: {slug}: {problem}" for problem in entry_problems]
+                if slug in texts:
+                    problems.append(f"{where}: {slug}: translated twice")
+                texts[slug] = {key: entry[key] for key in TRANSLATED if key in entry}
+    if problems:
+        raise ContentError(problems)
+    return found
+
+
+def translation_problems(
+    language: str, entry: dict[str, Any], english: dict[str, Any] | None
+) -> list[str]:
+    """What is wrong with one exercise's translation, each as 'field: problem'."""
+    if english is None:
+        return ["no such exercise in the library"]
+    problems = [f"{key}: unknown field" for key in sorted(set(entry) - {"slug", *TRANSLATED})]
+    for key in ["name", "summary", "purpose"]:
+        if not (isinstance(entry.get(key), str) and entry[key].strip()):
+            problems.append(f"{key}: missing")
+    for key in LISTS:
+        lines, wanted = entry.get(key, []), len(english.get(key, []))
+        if not isinstance(lines, list) or not all(isinstance(x, str) and x for x in lines):
+            problems.append(f"{key}: give a list of sentences")
+        elif len(lines) != wanted:
+            problems.append(f"{key}: {len(lines)} lines, the English has {wanted}")
+    if problems or language not in READING_EASE:
+        return problems
+    return _ease_problems(entry, *READING_EASE[language])
+
+
+def _ease_problems(
+    entry: dict[str, Any], measure: Callable[[str], float], least_line: float, least_whole: float
+) -> list[str]:
+    problems = []
+    for key in ["summary", "purpose", *LISTS]:
+        value = entry.get(key)
+        for number, text in enumerate(_as_list(value), start=1):
+            if (ease := measure(text)) < least_line:
+                where = f"{key}[{number}]" if isinstance(value, list) else key
+                problems.append(
+                    f"{where}: reading ease {ease:.0f} is under {least_line:.0f}: {text!r}"
+                )
+    whole = " ".join(
+        line for key in ["summary", "purpose", *LISTS] for line in _as_list(entry.get(key))
+    )
+    if (ease := measure(whole)) < least_whole:
+        problems.append(f"reading ease of the whole exercise {ease:.0f} is under {least_whole:.0f}")
+    return problems
+
+
+def _as_list(value: Any) -> list[str]:
+    return value if isinstance(value, list) else [value] if isinstance(value, str) else []

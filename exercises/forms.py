@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
 from django.db import transaction
+from django.utils.functional import Promise
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clinic.forms import RowsField, SearchField, one_line
 from clinic.images import clean_uploaded_image
@@ -17,6 +21,7 @@ from exercises.models import (
     Equipment,
     Exercise,
     ExerciseQuerySet,
+    ExerciseText,
     LinkKind,
     Movement,
     Position,
@@ -25,24 +30,40 @@ from exercises.models import (
 )
 
 
-def with_any(label: str, choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def with_any(
+    label: str | Promise, choices: Sequence[tuple[str, str | Promise]]
+) -> list[tuple[str, str | Promise]]:
     return [("", label), *choices]
 
 
 class LibrarySearchForm(forms.Form):
-    q = SearchField(label="Search", required=False, max_length=100)
-    region = forms.ChoiceField(required=False, choices=with_any("Any region", Region.choices))
+    q = SearchField(label=gettext_lazy("Search"), required=False, max_length=100)
+    region = forms.ChoiceField(
+        label=gettext_lazy("Region"),
+        required=False,
+        choices=with_any(gettext_lazy("Any region"), Region.choices),
+    )
     body_part = forms.ChoiceField(
-        label="Body part", required=False, choices=with_any("Any body part", BodyPart.choices)
+        label=gettext_lazy("Body part"),
+        required=False,
+        choices=with_any(gettext_lazy("Any body part"), BodyPart.choices),
     )
     activity_type = forms.ChoiceField(
-        label="Activity", required=False, choices=with_any("Any activity", ActivityType.choices)
+        label=gettext_lazy("Activity"),
+        required=False,
+        choices=with_any(gettext_lazy("Any activity"), ActivityType.choices),
     )
-    equipment = forms.ChoiceField(label="Equipment", required=False)
+    equipment = forms.ChoiceField(label=gettext_lazy("Equipment"), required=False)
     skill_level = forms.ChoiceField(
-        label="Level", required=False, choices=with_any("Any level", SkillLevel.choices)
+        label=gettext_lazy("Level"),
+        required=False,
+        choices=with_any(gettext_lazy("Any level"), SkillLevel.choices),
     )
-    position = forms.ChoiceField(required=False, choices=with_any("Any position", Position.choices))
+    position = forms.ChoiceField(
+        label=gettext_lazy("Position"),
+        required=False,
+        choices=with_any(gettext_lazy("Any position"), Position.choices),
+    )
 
     FILTERS = ["region", "body_part", "activity_type", "skill_level", "position"]
 
@@ -50,7 +71,7 @@ class LibrarySearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         equipment = cast(forms.ChoiceField, self.fields["equipment"])
         equipment.choices = with_any(
-            "Any equipment", list(Equipment.objects.values_list("slug", "name"))
+            _("Any equipment"), list(Equipment.objects.values_list("slug", "name"))
         )
 
     def filter(self, exercises: ExerciseQuerySet) -> ExerciseQuerySet:
@@ -85,7 +106,7 @@ def dress_dose_fields(form: forms.BaseForm) -> None:
     for name in NUMERIC_DOSE_FIELDS:
         form.fields[name].widget.attrs.update(inputmode="numeric")
     form.fields["load_kg"].widget.attrs.update(inputmode="decimal", step="0.5")
-    cast(forms.ChoiceField, form.fields["band"]).choices = [("", "No band"), *Band.choices]
+    cast(forms.ChoiceField, form.fields["band"]).choices = [("", _("No band")), *Band.choices]
 
 
 class LinesField(forms.Field):
@@ -99,7 +120,7 @@ class LinesField(forms.Field):
     def to_python(self, value: Any) -> list[str]:
         text = "" if value in self.empty_values else str(value)
         if "\x00" in text:
-            raise forms.ValidationError("This text holds a null character. Retype it by hand.")
+            raise forms.ValidationError(_("This text holds a null character. Retype it by hand."))
         return [line.strip() for line in text.splitlines() if line.strip()]
 
 
@@ -113,35 +134,52 @@ LINK_FIELDS = {
 class ExerciseForm(forms.ModelForm):
     """A clinic's own exercise, with its pictures and its place on the ladder."""
 
-    steps = LinesField(help_text="One step per line, in order. Short, plain sentences.")
-    cues = LinesField(label="Form cues", required=False, help_text="One cue per line.")
-    mistakes = LinesField(label="Common mistakes", required=False, help_text="One per line.")
-    precautions = LinesField(required=False, help_text="One per line.")
+    steps = LinesField(
+        label=gettext_lazy("Steps"),
+        help_text=gettext_lazy("One step per line, in order. Short, plain sentences."),
+    )
+    cues = LinesField(
+        label=gettext_lazy("Form cues"), required=False, help_text=gettext_lazy("One cue per line.")
+    )
+    mistakes = LinesField(
+        label=gettext_lazy("Common mistakes"),
+        required=False,
+        help_text=gettext_lazy("One per line."),
+    )
+    precautions = LinesField(
+        label=gettext_lazy("Precautions"), required=False, help_text=gettext_lazy("One per line.")
+    )
     movements = forms.MultipleChoiceField(
-        label="Movements trained",
+        label=gettext_lazy("Movements trained"),
         choices=Movement.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     upload = forms.FileField(
-        label="Picture",
+        label=gettext_lazy("Picture"),
         required=False,
-        help_text="JPEG or PNG, at most 5 MB and 20 megapixels.",
+        help_text=gettext_lazy("JPEG or PNG, at most 5 MB and 20 megapixels."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
     )
     video_url = forms.URLField(
-        label="Video link",
+        label=gettext_lazy("Video link"),
         required=False,
         assume_scheme="https",
-        help_text="Shown as a link; the video is not embedded.",
+        help_text=gettext_lazy("Shown as a link; the video is not embedded."),
     )
     progressions = RowsField(
-        queryset=Exercise.objects.none(), required=False, label="Harder versions (progressions)"
+        queryset=Exercise.objects.none(),
+        required=False,
+        label=gettext_lazy("Harder versions (progressions)"),
     )
     regressions = RowsField(
-        queryset=Exercise.objects.none(), required=False, label="Easier versions (regressions)"
+        queryset=Exercise.objects.none(),
+        required=False,
+        label=gettext_lazy("Easier versions (regressions)"),
     )
-    alternatives = RowsField(queryset=Exercise.objects.none(), required=False, label="Alternatives")
+    alternatives = RowsField(
+        queryset=Exercise.objects.none(), required=False, label=gettext_lazy("Alternatives")
+    )
 
     class Meta:
         model = Exercise
@@ -198,21 +236,23 @@ class ExerciseForm(forms.ModelForm):
         return clean_uploaded_image(upload)
 
     def clean_image_alt(self) -> str:
-        return one_line(self.cleaned_data["image_alt"], "The picture description")
+        return one_line(self.cleaned_data["image_alt"], _("The picture description"))
 
     def clean_media_credit(self) -> str:
-        return one_line(self.cleaned_data["media_credit"], "Who made it")
+        return one_line(self.cleaned_data["media_credit"], _("Who made it"))
 
     def clean_media_licence(self) -> str:
-        return one_line(self.cleaned_data["media_licence"], "The licence")
+        return one_line(self.cleaned_data["media_licence"], _("The licence"))
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if cleaned.get("upload") and not cleaned.get("image_alt") and "image_alt" in cleaned:
             self.add_error(
                 "image_alt",
-                "Describe the picture for people who cannot see it, e.g. 'A woman lying on "
-                "her side, knees bent, lifting her top knee'.",
+                _(
+                    "Describe the picture for people who cannot see it, e.g. 'A woman lying on "
+                    "her side, knees bent, lifting her top knee'."
+                ),
             )
         seen: dict[int, str] = {}
         for name in LINK_FIELDS:
@@ -220,8 +260,8 @@ class ExerciseForm(forms.ModelForm):
                 if exercise.pk in seen:
                     self.add_error(
                         name,
-                        f"{exercise.name} is already listed under "
-                        f"{self.fields[seen[exercise.pk]].label}. Choose one kind of link.",
+                        _("%(name)s is already listed under %(other)s. Choose one kind of link.")
+                        % {"name": exercise.name, "other": self.fields[seen[exercise.pk]].label},
                     )
                 seen[exercise.pk] = name
         return cleaned
@@ -265,3 +305,39 @@ class ExerciseForm(forms.ModelForm):
                 link_exercises(exercise, other, kind)
         for pk in set(had) - set(wanted):
             unlink(exercise, Exercise(pk=pk))
+
+
+class ExerciseTextForm(forms.ModelForm):
+    """A clinic's own exercise in another language: each text the patient reads. A text left
+    empty is printed in English; each list keeps the English number of lines, so step 3 is
+    step 3 in both languages."""
+
+    steps = LinesField(label=gettext_lazy("Steps"), required=False)
+    cues = LinesField(label=gettext_lazy("Form cues"), required=False)
+    mistakes = LinesField(label=gettext_lazy("Common mistakes"), required=False)
+    precautions = LinesField(label=gettext_lazy("Precautions"), required=False)
+
+    class Meta:
+        model = ExerciseText
+        fields = ["name", "summary", "purpose", "steps", "cues", "mistakes", "precautions"]
+        widgets = {"purpose": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, exercise: Exercise, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.exercise = exercise
+        for name, field in self.fields.items():
+            english = getattr(exercise, name)
+            shown = "\n".join(english) if isinstance(english, list) else english
+            field.help_text = _("English: %(text)s") % {"text": shown} if shown else ""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name in ["steps", "cues", "mistakes", "precautions"]:
+            lines, english = cleaned.get(name) or [], getattr(self.exercise, name)
+            if lines and len(lines) != len(english):
+                self.add_error(
+                    name,
+                    _("Give %(count)s lines, one for each line of the English, or none.")
+                    % {"count": len(english)},
+                )
+        return cleaned

@@ -9,18 +9,33 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
-from exercises.content import Library, Link, read_library
+from exercises.content import Library, Link, Translations, read_library, read_translations
 from exercises.dose import Dose
 from exercises.illustrations.core import static_path
-from exercises.models import Equipment, Exercise, ExerciseLink, LinkKind, Muscle
+from exercises.models import (
+    TEXT_FIELDS,
+    Equipment,
+    Exercise,
+    ExerciseLink,
+    ExerciseText,
+    LinkKind,
+    Muscle,
+)
 
 
-def load_library(content: Library | None = None) -> Counter[str]:
+def load_library(
+    content: Library | None = None, translations: Translations | None = None
+) -> Counter[str]:
     """Create, update or leave each global exercise, its lookups and the links between global
     exercises. Returns counts such as {"created": 7} or {"unchanged": 7}. Clinic exercises and
     their links are never touched. The files are read and checked first (ContentError names
     every mistake), so a bad file changes nothing."""
-    content = content or read_library()
+    if content is None:
+        content = read_library()
+        if translations is None:
+            translations = read_translations(content)
+    # A library given in code (a part of it, an edited copy) leaves the translations as they are
+    # unless they are given too.
     report: Counter[str] = Counter()
     with transaction.atomic():
         equipment = {
@@ -43,6 +58,8 @@ def load_library(content: Library | None = None) -> Counter[str]:
             report[state] += 1
             exercises[entry["slug"]] = exercise
         report["links changed"] = _sync_links(content.links, exercises)
+        if translations is not None:
+            report["translations changed"] = _sync_texts(translations, exercises)
     return report
 
 
@@ -136,3 +153,33 @@ def _sync_links(links: list[Link], exercises: dict[str, Exercise]) -> int:
         )
         changes += 1
     return changes
+
+
+def _sync_texts(translations: Translations, exercises: dict[str, Exercise]) -> int:
+    """The global exercises' texts in other languages are exactly those in the files: each
+    one's fields updated where they differ, and any the files no longer have deleted."""
+    existing = {
+        (text.exercise_id, text.language): text
+        for text in ExerciseText.objects.filter(exercise__clinic__isnull=True)
+    }
+    changes = 0
+    for language, entries in translations.items():
+        for slug, fields in entries.items():
+            exercise = exercises[slug]
+            values = {key: fields.get(key, [] if key in LIST_FIELDS else "") for key in TEXT_FIELDS}
+            text = existing.pop((exercise.pk, language), None)
+            if text is None:
+                ExerciseText.objects.create(exercise=exercise, language=language, **values)
+                changes += 1
+            elif any(getattr(text, key) != value for key, value in values.items()):
+                for key, value in values.items():
+                    setattr(text, key, value)
+                text.save()
+                changes += 1
+    if existing:
+        ExerciseText.objects.filter(pk__in=[text.pk for text in existing.values()]).delete()
+        changes += len(existing)
+    return changes
+
+
+LIST_FIELDS = {"steps", "cues", "mistakes", "precautions"}

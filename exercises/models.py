@@ -3,10 +3,11 @@ them (progression, regression, alternative)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -14,6 +15,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Greatest, Least
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 
 from clinic.models import Clinic, random_name
 from exercises.dose import DOSE_FIELDS, Band, Dose, Side, describe_dose
@@ -427,6 +429,25 @@ class Exercise(DoseFields):
         labels = dict(Movement.choices)
         return [str(labels.get(code, code)) for code in self.movements]
 
+    @property
+    def words(self) -> ExerciseWords:
+        """The exercise's text in the language being spoken (see words_in)."""
+        return self.words_in(translation.get_language() or ENGLISH)
+
+    def words_in(self, language: str) -> ExerciseWords:
+        """What a patient reads of this exercise, in `language` where it has been translated
+        and in English for each text that has not. Reads `texts`, so prefetch it for a list."""
+        english = ExerciseWords(ENGLISH, *(getattr(self, key) for key in TEXT_FIELDS))
+        code = language.split("-")[0]
+        if code == ENGLISH:
+            return english
+        text = next((text for text in self.texts.all() if text.language == code), None)
+        if text is None:
+            return replace(english, missing=tuple(key for key in TEXT_FIELDS if getattr(self, key)))
+        values = {key: getattr(text, key) or getattr(self, key) for key in TEXT_FIELDS}
+        missing = tuple(key for key in TEXT_FIELDS if not getattr(text, key) and getattr(self, key))
+        return ExerciseWords(code, **values, missing=missing)
+
     def clean(self) -> None:
         super().clean()
         unknown = set(self.movements or []) - set(Movement.values)
@@ -482,3 +503,53 @@ class ExerciseLink(models.Model):
             raise ValidationError("An exercise cannot link to itself.")
         if self.kind not in self.STORED_KINDS:
             raise ValidationError({"kind": "Store a regression as a progression the other way."})
+
+
+ENGLISH = "en"
+TEXT_FIELDS = ["name", "summary", "purpose", "steps", "cues", "mistakes", "precautions"]
+
+
+@dataclass(frozen=True)
+class ExerciseWords:
+    """An exercise's patient-facing text in one language; `missing` names the texts that fell
+    back to English because no translation was given."""
+
+    language: str
+    name: str
+    summary: str
+    purpose: str
+    steps: list[str]
+    cues: list[str]
+    mistakes: list[str]
+    precautions: list[str]
+    missing: tuple[str, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+class ExerciseText(models.Model):
+    """An exercise's patient-facing text in a language other than English. The library's come
+    from exercises/library/<language>/ (manage.py load_library); a clinic writes its own for
+    its own exercises. A text left empty falls back to the English."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="texts")
+    language = models.CharField(max_length=16, choices=settings.LANGUAGES)
+    name = models.CharField(max_length=100, blank=True)
+    summary = models.CharField(max_length=200, blank=True)
+    purpose = models.TextField(blank=True)
+    steps = models.JSONField(default=list, blank=True, validators=[list_of_text])
+    cues = models.JSONField(default=list, blank=True, validators=[list_of_text])
+    mistakes = models.JSONField(default=list, blank=True, validators=[list_of_text])
+    precautions = models.JSONField(default=list, blank=True, validators=[list_of_text])
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["language"]
+        constraints = [
+            models.UniqueConstraint("exercise", "language", name="exercise_text_once_per_language")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exercise} ({self.language})"

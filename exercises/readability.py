@@ -10,6 +10,7 @@ vowel groups: the dictionary never breaks off the first two or last three letter
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 
 import pyphen
@@ -77,3 +78,48 @@ def flesch_kincaid_grade(text: str) -> float:
         return 0.0
     total = sum(syllables(word) for word in found)
     return 0.39 * len(found) / sentence_count(text) + 11.8 * total / len(found) - 15.59
+
+
+# --- Spanish -------------------------------------------------------------------------------------
+#
+# Spanish is read the way it is written, so its syllables are counted by rule rather than from a
+# dictionary: each syllable has one vowel nucleus. Vowels side by side share a nucleus (a
+# diphthong: "pie", "cuida", "muy") unless both are strong, a, e or o ("le-er", "ca-er"), or one
+# is a stressed í or ú ("dí-a", "re-ú-ne"). A silent u after q or g ("que", "guía") joins its
+# vowel group and so adds nothing; a final y after a vowel ("hoy") is a consonant here, which
+# counts the same.
+
+SPANISH_VOWELS = "aeiouáéíóúü"
+STRONG = set("aeoáéó")
+STRESSED_WEAK = set("íú")
+SPANISH_VOWEL_RUN = re.compile(f"[{SPANISH_VOWELS}]+")
+SILENT_U = re.compile("([qg])u([eiéí])")
+
+
+def spanish_syllables(word: str) -> int:
+    """The syllables in one Spanish word; a number counts as one."""
+    word = SILENT_U.sub(r"\1\2", word.lower())
+    if any(character.isdigit() for character in word):
+        return 1
+    count = 0
+    for run in SPANISH_VOWEL_RUN.findall(word):
+        count += 1
+        for first, second in itertools.pairwise(run):
+            if (first in STRONG and second in STRONG) or STRESSED_WEAK & {first, second}:
+                count += 1
+    return max(count, 1)
+
+
+def fernandez_huerta(text: str) -> float:
+    """The Fernández-Huerta reading ease of Spanish `text`, 100.0 for text with no words:
+    206.84 − 0.60 × syllables per 100 words − 1.02 × words per sentence. Higher is easier:
+    90 and over very easy, 80–90 easy, 70–80 fairly easy, 60–70 standard.
+
+    Fernández-Huerta's adaptation of Flesch's reading ease is often printed with "sentences per
+    100 words" as its last term; that reading makes more sentences count as harder, the
+    opposite of Flesch's, so the sentence length is used here, as in Flesch's formula."""
+    found = words(text)
+    if not found:
+        return 100.0
+    per_hundred = 100 * sum(spanish_syllables(word) for word in found) / len(found)
+    return 206.84 - 0.60 * per_hundred - 1.02 * len(found) / sentence_count(text)

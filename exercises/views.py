@@ -2,14 +2,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clinic.access import ClinicianRequest, clinician_required
+from clinic.languages import LANGUAGE_NAMES
 from exercises.access import exercise_for, exercises_for
-from exercises.forms import ExerciseForm, LibrarySearchForm
+from exercises.forms import ExerciseForm, ExerciseTextForm, LibrarySearchForm
 from exercises.ladder import ladder_for
+from exercises.models import ENGLISH, ExerciseText
 
 EXERCISES_PER_PAGE = 24
 
@@ -43,6 +46,9 @@ def exercise_detail(request: ClinicianRequest, pk: int) -> HttpResponse:
             "ladder": ladder_for(exercise, request.clinician.clinic),
             "equipment": list(exercise.equipment.all()),
             "muscles": list(exercise.target_muscles.all()),
+            "other_languages": [
+                (code, name) for code, name in LANGUAGE_NAMES.items() if code != ENGLISH
+            ],
         },
     )
 
@@ -55,7 +61,9 @@ def exercise_create(request: ClinicianRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         exercise = form.save()
-        messages.success(request, f"{exercise.name} was added to your clinic's exercises.")
+        messages.success(
+            request, _("%(name)s was added to your clinic's exercises.") % {"name": exercise.name}
+        )
         return redirect(exercise)
     return render(request, "exercises/exercise_form.html", {"form": form})
 
@@ -72,7 +80,7 @@ def exercise_edit(request: ClinicianRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "The exercise was saved.")
+        messages.success(request, _("The exercise was saved."))
         return redirect(exercise)
     return render(request, "exercises/exercise_form.html", {"form": form, "exercise": exercise})
 
@@ -86,8 +94,11 @@ def exercise_archive(request: ClinicianRequest, pk: int) -> HttpResponse:
         exercise.save(update_fields=["is_archived", "updated_at"])
         messages.success(
             request,
-            f"{exercise.name} was archived. It no longer shows in the library; programs that "
-            "use it keep it.",
+            _(
+                "%(name)s was archived. It no longer shows in the library; programs that "
+                "use it keep it."
+            )
+            % {"name": exercise.name},
         )
         return redirect("library")
     return render(request, "exercises/exercise_archive.html", {"exercise": exercise})
@@ -99,5 +110,36 @@ def exercise_restore(request: ClinicianRequest, pk: int) -> HttpResponse:
     exercise = exercise_for(request.user, pk, editable=True)
     exercise.is_archived = False
     exercise.save(update_fields=["is_archived", "updated_at"])
-    messages.success(request, f"{exercise.name} is back in the library.")
+    messages.success(request, _("%(name)s is back in the library.") % {"name": exercise.name})
     return redirect(exercise)
+
+
+@require_http_methods(["GET", "POST"])
+@clinician_required
+def exercise_text(request: ClinicianRequest, pk: int, language: str) -> HttpResponse:
+    """A clinic's own exercise in another language than English (the library's own come from
+    its files). Saved whole; an empty form removes the translation."""
+    exercise = exercise_for(request.user, pk, editable=True)
+    if language not in LANGUAGE_NAMES or language == ENGLISH:
+        raise Http404("No such language to translate into.")
+    text = exercise.texts.filter(language=language).first() or ExerciseText(
+        exercise=exercise, language=language
+    )
+    posted = request.POST if request.method == "POST" else None  # an empty form is a choice
+    form = ExerciseTextForm(posted, instance=text, exercise=exercise)
+    if request.method == "POST" and form.is_valid():
+        if any(form.cleaned_data.values()):
+            form.save()
+        elif text.pk:
+            text.delete()
+        messages.success(
+            request,
+            _("The %(language)s text of %(name)s was saved.")
+            % {"language": LANGUAGE_NAMES[language], "name": exercise.name},
+        )
+        return redirect(exercise)
+    return render(
+        request,
+        "exercises/exercise_text.html",
+        {"form": form, "exercise": exercise, "language_name": LANGUAGE_NAMES[language]},
+    )

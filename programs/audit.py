@@ -47,3 +47,16 @@ def document_event(action: str, program: Program, detail: str) -> None:
         object_id=program.pk,
         detail=detail,
     )
+
+
+def questionnaire_event(action: str, program: Program, object_id: int | str, detail: str) -> None:
+    """An outcome questionnaire answered, read, sent or changed (its activities): the trail
+    names the questionnaire or program, never the answers."""
+    record(
+        action,
+        AuditSubject.QUESTIONNAIRE,
+        clinic=program.clinic_id,
+        patient=program.patient_id,
+        object_id=object_id,
+        detail=detail,
+    )

@@ -1,4 +1,4 @@
-"""Server-rendered SVG charts: adherence per week and pain over time.
+"""Server-rendered SVG charts: adherence per week, pain over time, and outcome measures.
 
 Each chart is an SVG (from templates/programs/charts/, so every label is escaped) with a title, a
 description, and a sentence that says the same in words; the handouts reuse them as they are.
@@ -21,6 +21,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db.models import F, Max
 from django.db.models.functions import TruncWeek
@@ -28,9 +29,13 @@ from django.template.loader import render_to_string
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from programs.adherence import Adherence, adherence, done_counts_of, versions_of, week_start
+from programs.instruments import INSTRUMENTS
 from programs.models import Program, SessionEntry
+from programs.outcomes import Change, Score
 
 WIDTH = 360  # viewBox units; see the module's docstring for why 360 with FONT 13
 FONT = 13
@@ -158,13 +163,18 @@ def weekly_adherence(
     return points
 
 
-def adherence_chart(
-    points: list[tuple[date, Adherence]], title: str = "Adherence per week"
-) -> Chart:
+def chart_date(day: date) -> str:
+    """ "07 Nov" in English, "07 nov" in Spanish: the format is translated too."""
+    return date_format(day, pgettext("date format: a chart's day", "d M"))
+
+
+def adherence_chart(points: list[tuple[date, Adherence]], title: str = "") -> Chart:
     """Bars of the weeks' adherence. A week is labelled under its bar when the labels fit
     side by side; with more weeks, every second, third... week is, always ending with the
     latest. The percent stands over each bar while it fits, as "80%" or else "80"; past
-    that the summary under the chart carries the figures."""
+    that the summary under the chart carries the figures. Its words are in the language
+    being spoken (a patient's summary is in theirs)."""
+    title = title or _("Adherence per week")
     left, top, plot_h = 44, 20, 150
     count = max(len(points), 1)
     week_label_w = max((text_width(date_format(m, "j M")) for m, _ in points), default=0)
@@ -198,9 +208,13 @@ def adherence_chart(
         )
     measured = [(monday, r.percent) for monday, r in points if r.percent is not None]
     if measured:
-        summary = title + ": " + "; ".join(f"week of {m:%d %b} {p}%" for m, p in measured) + "."
+        weeks = "; ".join(
+            _("week of %(day)s %(percent)s%%") % {"day": chart_date(m), "percent": p}
+            for m, p in measured
+        )
+        summary = _("%(title)s: %(weeks)s.") % {"title": title, "weeks": weeks}
     else:
-        summary = f"{title}: nothing was scheduled in these weeks."
+        summary = _("%(title)s: nothing was scheduled in these weeks.") % {"title": title}
     grid = [
         {
             "y": round(baseline - plot_h * v / 100, 1),
@@ -318,7 +332,9 @@ def legend(
                 "x1": x,
                 "x2": x + swatch,
                 "mid": round(mid, 1),
-                "swatch_d": marker_path(str(style["marker"]), x + swatch / 2, round(mid, 1)),
+                "swatch_d": ""
+                if style["marker"] == "none"
+                else marker_path(str(style["marker"]), x + swatch / 2, round(mid, 1)),
                 "lines": [
                     {"x": x + swatch + gap, "y": round(baseline + LINE_HEIGHT * n, 1), "text": line}
                     for n, line in enumerate(lines)
@@ -332,7 +348,7 @@ def legend(
 
 def pain_chart(
     series: dict[str, list[tuple[date, int]]],
-    title: str = "Pain over time",
+    title: str = "",
     *,
     weekly: bool = False,
 ) -> Chart:
@@ -340,10 +356,11 @@ def pain_chart(
     every score is from one day, the points stand in the middle over that one date. With
     `weekly`, the series are pain_series(weekly=True)'s, a point per week dated its Monday,
     and the words say "week of"."""
-    days = sorted({day for points in series.values() for day, _ in points})
+    title = title or _("Pain over time")
+    days = sorted({day for points in series.values() for day, _pain in points})
     overall = series.get("Overall", [])
     if not days:
-        summary = f"{title}: no pain scores logged yet."
+        summary = _("%(title)s: no pain scores logged yet.") % {"title": title}
         svg = render_to_string(
             "programs/charts/lines.svg",
             {
@@ -361,7 +378,6 @@ def pain_chart(
     inner_w, bottom = WIDTH - left - right - 2 * inset, top + plot_h
     first, last = days[0], days[-1]
     span = (last - first).days
-    when = "in the week of" if weekly else "on"
 
     def x(day: date) -> float:
         if not span:
@@ -373,16 +389,17 @@ def pain_chart(
 
     labels = {day: escape(date_format(day, "j M")) for day in days}  # each date formatted once
     names = ["Overall", *sorted(name for name in series if name != "Overall")]
+    shown = [_("Overall") if name == "Overall" else name for name in names]
     styles = [OVERALL_STYLE, *(series_style(n) for n in range(len(names) - 1))]
     label_y = bottom + AXIS_GAP
-    entries, legend_bottom = legend(list(zip(names, styles, strict=True)), label_y + 12)
+    entries, legend_bottom = legend(list(zip(shown, styles, strict=True)), label_y + 12)
     lines = []
-    for name, style, entry in zip(names, styles, entries, strict=True):
+    for name, label, style, entry in zip(names, shown, styles, entries, strict=True):
         # Worked out here rather than in the template: a long chart has hundreds of points,
         # and each would be a dozen template lookups and a date formatted again.
         coords = [(x(day), y(pain), day, pain) for day, pain in series[name]]
         marker = str(style["marker"])
-        point_name = f"{escape(name)}, {'week of ' if weekly else ''}"
+        point_name = escape(_("%(name)s, week of ") % {"name": label} if weekly else f"{label}, ")
         lines.append(
             {
                 **entry,
@@ -405,15 +422,42 @@ def pain_chart(
             {"x": WIDTH - right, "anchor": "end", "day": last},
         ]
         peak_day, peak = max(overall, key=lambda point: (point[1], point[0]))
-        summary = (
-            f"{title}: overall from {overall[0][1]}/10 {when} {overall[0][0]:%d %b} to "
-            f"{overall[-1][1]}/10 {when} {overall[-1][0]:%d %b}; "
-            f"highest {peak}/10 {when} {peak_day:%d %b}."
-        )
+        figures = {
+            "title": title,
+            "first": overall[0][1],
+            "first_day": chart_date(overall[0][0]),
+            "last": overall[-1][1],
+            "last_day": chart_date(overall[-1][0]),
+            "peak": peak,
+            "peak_day": chart_date(peak_day),
+        }
+        if weekly:
+            summary = (
+                _(
+                    "%(title)s: overall from %(first)s/10 in the week of %(first_day)s to "
+                    "%(last)s/10 in the week of %(last_day)s; highest %(peak)s/10 in the week of "
+                    "%(peak_day)s."
+                )
+                % figures
+            )
+        else:
+            summary = (
+                _(
+                    "%(title)s: overall from %(first)s/10 on %(first_day)s to %(last)s/10 on "
+                    "%(last_day)s; highest %(peak)s/10 on %(peak_day)s."
+                )
+                % figures
+            )
     else:
         x_labels = [{"x": x(first), "anchor": "middle", "day": first}]
-        only = "the only week logged" if weekly else "the only day logged"
-        summary = f"{title}: {overall[0][1]}/10 overall {when} {first:%d %b}, {only}."
+        figures = {"title": title, "pain": overall[0][1], "day": chart_date(first)}
+        if weekly:
+            summary = (
+                _("%(title)s: %(pain)s/10 overall in the week of %(day)s, the only week logged.")
+                % figures
+            )
+        else:
+            summary = _("%(title)s: %(pain)s/10 overall on %(day)s, the only day logged.") % figures
     grid = [{"y": y(v), "label_y": round(y(v) + 4.5, 1), "value": v} for v in (0, 5, 10)]
     svg = render_to_string(
         "programs/charts/lines.svg",
@@ -433,6 +477,136 @@ def pain_chart(
             "x_labels": x_labels,
             "label_y": label_y,
             "weekly": weekly,
+        },
+    )
+    return Chart(svg, summary)
+
+
+# --- outcome measures ----------------------------------------------------------------------
+
+OUTCOME_STYLE = _style("#0072B2", "", "ring", 3)  # the first series' colour, solid
+REFERENCE_STYLE = _style("#D55E00", "6 4", "none", 2)
+
+
+def number(value: Decimal) -> str:
+    """A score as Change.text writes it: 6 for a whole number, 3.2 otherwise."""
+    return f"{value.normalize():f}" if value == value.to_integral() else f"{value:.1f}"
+
+
+def important_level(change: Change | None, first: Score) -> Decimal | None:
+    """The score at which the change from the first counts as clinically important in the
+    better direction, or None when it lies off the scale. It is measured from the score the
+    verdict compares (for the PSFS, the mean of the activities rated both times)."""
+    instrument = INSTRUMENTS[first.instrument]
+    base = change.first if change is not None else first.value
+    needed = instrument.important_change or Decimal(0)
+    if instrument.important_fraction is not None and base > 0:
+        needed = min(needed, base * instrument.important_fraction)
+    if instrument.important_for_one is not None:
+        compared = change.compared if change is not None else len(first.ratings)
+        needed = instrument.important_for_one if compared == 1 else needed
+    level = base + needed if instrument.higher_is_better else base - needed
+    if not instrument.lowest <= level <= instrument.highest or needed == 0:
+        return None
+    return level.quantize(Decimal("0.1"))
+
+
+def outcome_chart(scores: list[Score], change: Change | None, chart_id: str) -> Chart:
+    """One outcome measure's scores (0 to 10) over the questionnaires, with a dashed line at the
+    score that would be a clinically important improvement on the first. Each point carries
+    its value while the values fit side by side, else the first and the latest do; the
+    summary, and the table the page shows beside it, give every score in words."""
+    instrument = INSTRUMENTS[scores[0].instrument] if scores else None
+    title = _("%(measure)s over time") % {"measure": instrument.short_name if instrument else ""}
+    context: dict[str, object] = {
+        "chart_id": chart_id,
+        "title": title,
+        "width": WIDTH,
+        "font": FONT,
+        "text_colour": TEXT_COLOUR,
+    }
+    if instrument is None:
+        summary = _("No answers yet.")
+        svg = render_to_string(
+            "programs/charts/outcome.svg", {**context, "summary": summary, "height": 120}
+        )
+        return Chart(svg, summary)
+    left, right, top, plot_h, inset = 30, 8, 12, 150, 14
+    inner_w, bottom = WIDTH - left - right - 2 * inset, top + plot_h
+    first_day, last_day = scores[0].on, scores[-1].on
+    span = (last_day - first_day).days
+
+    def x(day: date) -> float:
+        if not span:
+            return round(left + inset + inner_w / 2, 1)
+        return round(left + inset + inner_w * (day - first_day).days / span, 1)
+
+    def y(value: Decimal | int) -> float:
+        return round(bottom - plot_h * float(value) / instrument.highest, 1)
+
+    values_fit = len(scores) < 2 or inner_w / (len(scores) - 1) >= text_width("10.0") + 6
+    coords = [(x(score.on), y(score.value)) for score in scores]
+    points = [
+        {
+            "x": px,
+            "y": py,
+            "value": number(score.value),
+            "labelled": values_fit or index in (0, len(scores) - 1),
+            # Over the point, or under it when the point is at the top of the scale.
+            "label_y": round(py - 9 if py - 9 - FONT > 0 else py + 9 + FONT, 1),
+        }
+        for index, (score, (px, py)) in enumerate(zip(scores, coords, strict=True))
+    ]
+    level = important_level(change, scores[0])
+    names = [(instrument.short_name, OUTCOME_STYLE)]
+    if level is not None:
+        better = _("or higher") if instrument.higher_is_better else _("or lower")
+        names.append(
+            (
+                _("Clinically important improvement: %(level)s %(better)s")
+                % {"level": number(level), "better": better},
+                REFERENCE_STYLE,
+            )
+        )
+    label_y = bottom + AXIS_GAP
+    entries, legend_bottom = legend(names, label_y + 12)
+    x_labels = (
+        [
+            {"x": left, "anchor": "start", "day": first_day},
+            {"x": WIDTH - right, "anchor": "end", "day": last_day},
+        ]
+        if span
+        else [{"x": x(first_day), "anchor": "middle", "day": first_day}]
+    )
+    listed = "; ".join(
+        _("%(value)s on %(day)s") % {"value": number(s.value), "day": date_format(s.on, _("j M"))}
+        for s in scores
+    )
+    summary = f"{title}: {listed}."
+    if change is not None:
+        summary += f" {change.text}."
+    svg = render_to_string(
+        "programs/charts/outcome.svg",
+        {
+            **context,
+            "summary": summary,
+            "height": round(legend_bottom + 6),
+            "grid": [
+                {"y": y(v), "label_y": round(y(v) + 4.5, 1), "value": v}
+                for v in (0, instrument.highest // 2, instrument.highest)
+            ],
+            "left": left,
+            "tick_x": left - 6,
+            "right": WIDTH - right,
+            "path": " ".join(f"{px},{py}" for px, py in coords),
+            "markers_d": " ".join(marker_path("ring", px, py) for px, py in coords),
+            "points": points,
+            "style": OUTCOME_STYLE,
+            "reference": REFERENCE_STYLE,
+            "level_y": y(level) if level is not None else None,
+            "entries": entries,
+            "x_labels": x_labels,
+            "label_y": label_y,
         },
     )
     return Chart(svg, summary)

@@ -14,6 +14,9 @@ from django.db.models.functions import Lower
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from clinic.access import ClinicianRequest, clinician_required, patient_for, patients_for
@@ -27,21 +30,24 @@ from programs.adherence import courses, week_start
 from programs.charts import adherence_chart, pain_chart, pain_series, weekly_adherence
 from programs.insights import caseload, recent_entries, suggest, summarize
 from programs.models import AlertHandled, AlertKind, Program, ProgramItem, SessionLog
+from programs.outcome_views import outcomes_of, record_outcomes_read, with_outcomes
 
 ROWS_PER_PAGE = 25
 CHART_WEEKS = timedelta(weeks=7)  # the patient's charts show this week and the 7 before
 
 
-SORTS: dict[str, str] = {
-    "name": "Name",
-    "programs": "Active programs",
-    "adherence7": "Adherence, 7 days",
-    "adherence28": "Adherence, 28 days",
-    "last": "Last session",
-    "pain": "Latest pain",
-    "trend": "Pain trend",
-    "notes": "Unread notes",
-    "flags": "Flags",
+SORTS: dict[str, str | Promise] = {
+    "name": gettext_lazy("Name"),
+    "programs": gettext_lazy("Active programs"),
+    "adherence7": gettext_lazy("Adherence, 7 days"),
+    "adherence28": gettext_lazy("Adherence, 28 days"),
+    "last": gettext_lazy("Last session"),
+    "pain": gettext_lazy("Latest pain"),
+    "trend": gettext_lazy("Pain trend"),
+    "notes": gettext_lazy("Unread notes"),
+    "flags": gettext_lazy("Flags"),
+    # Least improved first on the first click: the patients to look at.
+    "outcome": gettext_lazy("Outcome change"),
 }
 SORT_FIELDS = {
     "programs": "active_programs",
@@ -52,6 +58,7 @@ SORT_FIELDS = {
     "trend": "pain_trend",
     "notes": "unread_notes",
     "flags": "open_alerts",
+    "outcome": "outcome_change",
 }
 NAME_FIELDS: list[Lower | F] = [Lower("last_name"), Lower("first_name"), F("pk")]
 BY_NAME = [field.asc() for field in NAME_FIELDS]
@@ -75,6 +82,7 @@ def dashboard(request: ClinicianRequest) -> HttpResponse:
     scope = "clinic" if params.get("scope") == "clinic" else "mine"
     status = params.get("status", Patient.Status.ACTIVE)
     flag = params.get("flag", "")
+    outcome = params.get("outcome", "")
     query = params.get("q", "").strip()[:100]
     sort = params.get("sort", DEFAULT_SORT)
     if sort.lstrip("-") not in SORTS:
@@ -90,6 +98,8 @@ def dashboard(request: ClinicianRequest) -> HttpResponse:
     figures.refresh(patients, request.clinician.clinic.today())
     if (flagged := figures.flag_filter(flag)) is not None:
         patients = patients.filter(flagged)
+    if (measured := figures.outcome_filter(outcome)) is not None:
+        patients = patients.filter(measured)
     if (column := SORT_FIELDS.get(sort.lstrip("-"))) is not None:
         patients = patients.annotate(sort_value=figures.figure(column))
     page = Paginator(patients.order_by(*sort_order(sort)), ROWS_PER_PAGE).get_page(
@@ -130,6 +140,8 @@ def dashboard(request: ClinicianRequest) -> HttpResponse:
             "scope": scope,
             "status": status,
             "flag": flag,
+            "outcome": outcome,
+            "outcome_choices": figures.OUTCOME_CHOICES,
             "query": query,
             "sort": sort,
             "querystring": querystring.urlencode(),
@@ -145,17 +157,19 @@ def alert_handled(request: ClinicianRequest, pk: int) -> HttpResponse:
     patient = patient_for(request.user, pk)
     kind, key = request.POST.get("kind", ""), request.POST.get("key", "").strip()
     if kind not in AlertKind.values or not key or len(key) > 40:
-        messages.error(request, "That alert could not be found. Reload the page and try again.")
+        messages.error(request, _("That alert could not be found. Reload the page and try again."))
         return redirect(patient)
     with transaction.atomic():
-        _, created = AlertHandled.objects.get_or_create(
+        _handled, created = AlertHandled.objects.get_or_create(
             patient=patient, kind=kind, key=key, defaults={"handled_by": request.user}
         )
         if created:
             figures.mark_changed([patient.pk])
             patient_event(AuditAction.CHANGE, patient, f"{kind} alert marked handled")
     if created:
-        messages.success(request, f"{AlertKind(kind).label} alert marked handled.")
+        messages.success(
+            request, _("%(kind)s alert marked handled.") % {"kind": AlertKind(kind).label}
+        )
     return redirect((request.POST.get("next") == "dashboard" and "dashboard") or patient)
 
 
@@ -176,7 +190,10 @@ def note_read(request: ClinicianRequest, pk: int, session_pk: int) -> HttpRespon
                 object_id=session.pk,
                 detail="marked read",
             )
-        messages.success(request, f"Note marked read; {patient.first_name} will see that.")
+        messages.success(
+            request,
+            _("Note marked read; %(name)s will see that.") % {"name": patient.first_name},
+        )
     return redirect(patient)
 
 
@@ -186,13 +203,15 @@ def patient_detail(request: ClinicianRequest, pk: int) -> HttpResponse:
     """The patient's page: their details and portal access, and their clinical record."""
     patient = patient_for(request.user, pk)
     patient_event(AuditAction.VIEW, patient, "patient record")
+    record = patient_record(patient)
+    record_outcomes_read(record["outcomes"])
     return render(
         request,
         "programs/patient_detail.html",
         {
             "patient": patient,
             "programs": list(patient.programs.order_by("status", "-created_at")),
-            **patient_record(patient),
+            **record,
             "invitation": patient.invitations.first(),
             "invitation_blocker": invitation_blocker(patient),
         },
@@ -201,13 +220,16 @@ def patient_detail(request: ClinicianRequest, pk: int) -> HttpResponse:
 
 def patient_record(patient: Patient) -> dict[str, Any]:
     """What the patient's page shows beside their details: figures and alerts, notes, recent
-    sessions, charts, and a suggestion beside each exercise of their active programs."""
+    sessions, charts, a suggestion beside each exercise of their active programs, and each
+    program's outcome measures."""
     today = patient.clinic.today()
     summary = summarize(list(caseload(Patient.objects.filter(pk=patient.pk))), today)[0]
     programs = list(
-        patient.programs.exclude(status=Program.Status.DRAFT)
-        .select_related("clinic", "discharged_by")
-        .prefetch_related(Prefetch("items", ProgramItem.objects.select_related("exercise")))
+        with_outcomes(
+            patient.programs.exclude(status=Program.Status.DRAFT)
+            .select_related("clinic", "discharged_by")
+            .prefetch_related(Prefetch("items", ProgramItem.objects.select_related("exercise")))
+        )
     )
     active = [program for program in programs if program.status == Program.Status.ACTIVE]
     items = [item for program in active for item in program.items.all()]
@@ -244,6 +266,7 @@ def patient_record(patient: Patient) -> dict[str, Any]:
         "adherence_chart": adherence_chart(weekly_adherence(programs, today)),
         "pain_chart": pain_chart(
             pain_series(programs, since=week_start(today) - CHART_WEEKS),
-            "Pain over the last 8 weeks",
+            _("Pain over the last 8 weeks"),
         ),
+        "outcomes": outcomes_of(programs, today),
     }

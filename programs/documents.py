@@ -15,6 +15,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST, require_safe
 
 from clinic.access import ClinicianRequest, SignedInRequest, clinician_required
+from clinic.languages import LANGUAGE_NAMES, speaking
 from clinic.models import AuditAction, Patient, User
 from programs import handouts, prescribing, stored_handouts
 from programs.access import program_for
@@ -24,13 +25,19 @@ from programs.render_limits import TooManyRenders, render_turn
 
 
 def discharge_with_summary(
-    program: Program, *, revision: int | None, by: User, notes: str, portal_url: str
+    program: Program,
+    *,
+    revision: int | None,
+    by: User,
+    notes: str,
+    portal_url: str,
+    language: str | None = None,
 ) -> None:
-    """Discharge and store the summary together: if the summary cannot be made, the program
-    stays active and nothing is stored."""
+    """Discharge and store the summary (in `language`, by default the patient's) together: if
+    the summary cannot be made, the program stays active and nothing is stored."""
     with transaction.atomic():
         prescribing.discharge(program, revision=revision, by=by, notes=notes)
-        handouts.store_discharge_summary(program, portal_url)
+        handouts.store_discharge_summary(program, portal_url, language)
         document_event(AuditAction.CREATE, program, "discharge summary")
 
 
@@ -63,22 +70,26 @@ def try_again(request: HttpRequest, refused: TooManyRenders, back: str) -> HttpR
     return response
 
 
-def send_handout(request: SignedInRequest, program: Program, *, back: str) -> HttpResponse:
-    """Send the handout: its stored copy while nothing it prints has changed, else a new
-    render (which takes a render turn) that is stored for next time. `back` is where the
-    "try again shortly" page leads."""
-    items = list(program.items.select_related("exercise"))
+def send_handout(
+    request: SignedInRequest, program: Program, *, back: str, language: str | None = None
+) -> HttpResponse:
+    """Send the handout, in `language` (by default the patient's): its stored copy while
+    nothing it prints has changed, else a new render (which takes a render turn) that is stored
+    for next time. `back` is where the "try again shortly" page leads."""
+    items = list(program.items.select_related("exercise").prefetch_related("exercise__texts"))
     if program.patient_id is None or not items:
         raise Http404("Only a patient's program with exercises has a handout.")
     patient = Patient.objects.select_related("primary_clinician__user").get(pk=program.patient_id)
     program.patient = patient  # the same row, with what the handout prints of it
     portal_url = portal_link(request)
-    copy = stored_handouts.find_copy(program, patient, items, portal_url)
+    language = language or patient.preferred_language
+    with speaking(language):
+        copy = stored_handouts.find_copy(program, patient, items, portal_url)
     pdf = copy.pdf
     if pdf is None:
         try:
             with render_turn(request.user):
-                pdf = handouts.handout(program, portal_url).pdf
+                pdf = handouts.handout(program, portal_url, language).pdf
         except TooManyRenders as refused:
             return try_again(request, refused, back)
         stored_handouts.keep_copy(program, copy, pdf)
@@ -102,12 +113,21 @@ def send_discharge_summary(request: SignedInRequest, program: Program) -> HttpRe
     return pdf_response(pdf, handouts.handout_filename(program, "discharge-summary"))
 
 
+def chosen_language(request: HttpRequest) -> str | None:
+    """The language the clinician chose for a document (?language=en), or None for the
+    patient's own; a language the site does not have is refused."""
+    language = request.GET.get("language") or request.POST.get("language") or None
+    if language is not None and language not in LANGUAGE_NAMES:
+        raise Http404("No such language.")
+    return language
+
+
 @require_safe
 @clinician_required
 def program_handout(request: ClinicianRequest, pk: int) -> HttpResponse:
     program = program_for(request.user, pk)
     back = program.patient.get_absolute_url() if program.patient else reverse("dashboard")
-    return send_handout(request, program, back=back)
+    return send_handout(request, program, back=back, language=chosen_language(request))
 
 
 @require_safe
@@ -123,9 +143,10 @@ def program_regenerate_summary(request: ClinicianRequest, pk: int) -> HttpRespon
     if program.status != Program.Status.DISCHARGED:
         raise Http404("Only discharged programs have a summary.")
     patient = program.require_patient()
+    language = chosen_language(request)
     try:
         with render_turn(request.user), transaction.atomic():
-            handouts.store_discharge_summary(program, portal_link(request))
+            handouts.store_discharge_summary(program, portal_link(request), language)
             document_event(AuditAction.CREATE, program, "discharge summary, made again")
     except TooManyRenders as refused:
         return try_again(request, refused, patient.get_absolute_url())

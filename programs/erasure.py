@@ -1,9 +1,10 @@
 """Erasing a patient who has left the clinic: their identity goes, their logs stay.
 
 The patient row is kept under a neutral name ("Erased patient 42") so the clinic's statistics
-(sessions, entries, pain scores, adherence) still add up, and the audit trail still points at
-it. What identifies the person goes: name, date of birth, email, phone, the free text they
-wrote, and the free text written to them (which often greets them by name); their portal
+(sessions, entries, pain scores, adherence, outcome questionnaires and their scores) still add
+up, and the audit trail still points at it. What identifies the person goes: name, date of
+birth, email, phone, the free text they wrote (notes, skip reasons, the words of their PSFS
+activities), and the free text written to them (which often greets them by name); their portal
 account and invitations are deleted, and their stored discharge summaries and handouts are
 deleted from the documents' storage once the erasure is committed. The trail records who
 erased which patient number and when, never what was erased.
@@ -26,7 +27,14 @@ from clinic.access import ClinicianRequest, clinic_admin_required, patient_for
 from clinic.audit import record
 from clinic.models import AuditAction, AuditSubject, LoginFailure, Patient
 from clinic.storage import documents_storage
-from programs.models import Program, ProgramItem, ProgramVersion, SessionEntry, SessionLog
+from programs.models import (
+    Program,
+    ProgramItem,
+    ProgramVersion,
+    PsfsActivity,
+    SessionEntry,
+    SessionLog,
+)
 from programs.stored_handouts import delete_copies
 
 logger = logging.getLogger(__name__)
@@ -95,6 +103,8 @@ def _clear_free_text(patient: Patient) -> tuple[list[str], list[int]]:
     ProgramItem.objects.filter(program__in=programs).update(note="")
     SessionLog.objects.filter(program__in=programs).update(note="")
     SessionEntry.objects.filter(session__program__in=programs).update(skip_reason="")
+    # The PSFS activities are named in the patient's own words; their ratings stay.
+    PsfsActivity.objects.filter(program__in=programs).update(text=ERASED_TEXT)
     documents = [name for program in programs if (name := program.discharge_summary.name)]
     Program.objects.filter(pk__in=[program.pk for program in programs]).update(
         note="", discharge_notes="", discharge_summary=""

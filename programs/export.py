@@ -29,15 +29,20 @@ from clinic.access import (
     patient_required,
 )
 from clinic.audit import record
+from clinic.languages import speaking
 from clinic.models import AuditAction, AuditEntry, AuditSubject, Clinic, Invitation, Patient, User
 from programs.documents import pdf_response, try_again
 from programs.handouts import logo_of, render_pdf
+from programs.instruments import GROC_CHOICES
 from programs.models import (
     AlertHandled,
+    Answer,
     DocumentDownload,
     Program,
     ProgramItem,
     ProgramVersion,
+    PsfsActivity,
+    Questionnaire,
     SessionEntry,
     SessionLog,
 )
@@ -160,6 +165,39 @@ def _download(download: DocumentDownload) -> Record:
     }
 
 
+def _answer(answer: Answer) -> Record:
+    """One answer: the instrument by its code ("nprs", "psfs", "groc"), and for the PSFS the
+    activity rated, in the patient's words."""
+    return {
+        "instrument": answer.instrument,
+        "activity_id": answer.activity_id,
+        "activity": answer.activity.text if answer.activity else None,
+        "value": answer.value,
+    }
+
+
+def _questionnaire(questionnaire: Questionnaire, answers: list[Record]) -> Record:
+    return {
+        "id": questionnaire.pk,
+        "occasion": questionnaire.occasion,
+        "due_on": questionnaire.due_on,
+        "sent_by": _person(questionnaire.requested_by),
+        "reminded_at": questionnaire.reminded_at,
+        "answered_at": questionnaire.completed_at,
+        "answers": answers,
+    }
+
+
+def _activity(activity: PsfsActivity) -> Record:
+    return {
+        "id": activity.pk,
+        "words": activity.text,
+        "added_at": activity.added_at,
+        "added_by": _person(activity.added_by),
+        "retired_at": activity.retired_at,
+    }
+
+
 def _program(program: Program, related: dict[str, dict[int, list[Record]]]) -> Record:
     return {
         "id": program.pk,
@@ -182,6 +220,8 @@ def _program(program: Program, related: dict[str, dict[int, list[Record]]]) -> R
         "versions": related["versions"].get(program.pk, []),
         "sessions": related["sessions"].get(program.pk, []),
         "downloads": related["downloads"].get(program.pk, []),
+        "questionnaires": related["questionnaires"].get(program.pk, []),
+        "psfs_activities": related["activities"].get(program.pk, []),
     }
 
 
@@ -207,8 +247,9 @@ def _grouped(rows: list[tuple[int, Record]]) -> dict[int, list[Record]]:
 
 def patient_record(patient: Patient) -> Record:
     """Everything the clinic holds about one patient: profile, invitations, every program with
-    its items, versions, sessions (with their entries) and document downloads, handled alerts
-    and the audit entries about them. Ten queries, whatever the amount of data."""
+    its items, versions, sessions (with their entries), document downloads, outcome
+    questionnaires (with their answers) and PSFS activities, handled alerts and the audit
+    entries about them. Thirteen queries, whatever the amount of data."""
     patient = Patient.objects.select_related("clinic", "primary_clinician__user", "user").get(
         pk=patient.pk
     )
@@ -233,6 +274,16 @@ def patient_record(patient: Patient) -> Record:
         SessionLog.objects.filter(**mine).select_related("note_read_by").order_by("date", "slot")
     )
     downloads = DocumentDownload.objects.filter(**mine).select_related("user").order_by("at")
+    answers = _grouped(
+        [
+            (answer.questionnaire_id, _answer(answer))
+            for answer in Answer.objects.filter(
+                questionnaire__program__patient=patient
+            ).select_related("activity")
+        ]
+    )
+    questionnaires = Questionnaire.objects.filter(**mine).select_related("requested_by")
+    activities = PsfsActivity.objects.filter(**mine).select_related("added_by")
     related = {
         "items": _grouped([(item.program_id, _item(item)) for item in items]),
         "versions": _grouped([(version.program_id, _version(version)) for version in versions]),
@@ -240,6 +291,10 @@ def patient_record(patient: Patient) -> Record:
             [(s.program_id, _session(s, numbers, entries.get(s.pk, []))) for s in sessions]
         ),
         "downloads": _grouped([(d.program_id, _download(d)) for d in downloads]),
+        "questionnaires": _grouped(
+            [(q.program_id, _questionnaire(q, answers.get(q.pk, []))) for q in questionnaires]
+        ),
+        "activities": _grouped([(a.program_id, _activity(a)) for a in activities]),
     }
     alerts = AlertHandled.objects.filter(patient=patient).select_related("handled_by")
     audit = AuditEntry.objects.filter(patient=patient).select_related("user").order_by("at", "pk")
@@ -271,8 +326,9 @@ def record_json(data: Record) -> str:
 
 
 def record_pdf(patient: Patient, data: Record) -> bytes:
-    """The record as a readable document: the profile, then each program with its changes and
-    a table of its sessions, then the audit trail. Times are the clinic's."""
+    """The record as a readable document: the profile, then each program with its changes, a
+    table of its sessions and its outcome questionnaires, then the audit trail. Times are the
+    clinic's."""
     clinic = patient.clinic
     sessions = [s for program in data["programs"] for s in program["sessions"]]
     audit = data["audit"]
@@ -287,6 +343,7 @@ def record_pdf(patient: Patient, data: Record) -> bytes:
         "last_session": sessions and max(s["date"] for s in sessions),
         "audit_shown": audit[-AUDIT_ROWS_IN_PDF:][::-1],
         "audit_left_out": max(len(audit) - AUDIT_ROWS_IN_PDF, 0),
+        "groc_choices": GROC_CHOICES,
     }
     with timezone.override(patient.tz):
         return render_pdf("export", context, f"patient {patient.pk}").pdf
@@ -318,9 +375,11 @@ def send_json(patient: Patient) -> HttpResponse:
 
 
 def send_pdf(request: SignedInRequest, patient: Patient, back: str) -> HttpResponse:
-    """The heaviest document the app renders, so it takes one of the user's render turns."""
+    """The heaviest document the app renders, so it takes one of the user's render turns.
+    Written for the patient, so in their language whoever downloads it (the record's labels,
+    such as a program's status, are worded as it is read)."""
     try:
-        with render_turn(request.user):
+        with render_turn(request.user), speaking(patient.preferred_language):
             pdf = record_pdf(patient, patient_record(patient))
     except TooManyRenders as refused:
         return try_again(request, refused, back)

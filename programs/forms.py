@@ -1,20 +1,27 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext_lazy
 
+from clinic.languages import supported
 from clinic.models import Patient
 from exercises.dose import WEEKDAYS, weekday_mask
 from exercises.forms import dress_dose_fields
 from programs.field_groups import FieldGroup
 from programs.models import ITEM_FIELDS, Difficulty, EntryStatus, Program, ProgramItem
 from programs.sessions import EntryValues
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 WEEKDAY_CHOICES = [(str(day), name[:3]) for day, name in enumerate(WEEKDAYS)]
 
@@ -65,6 +72,9 @@ class ProgramForm(FrequencyFormMixin):
         super().__init__(*args, **kwargs)
         clinic = self.instance.clinic
         self.today = today or (clinic.today() if clinic else timezone.localdate())
+        # Left out of a form (an older page, a script), the program keeps its schedule.
+        self.fields["outcome_every_weeks"].required = False
+        self.fields["outcome_every_weeks"].widget.attrs.update(inputmode="numeric")
 
     def _date_in_range(self, name: str, what: str) -> date | None:
         day: date | None = self.cleaned_data.get(name)
@@ -97,6 +107,7 @@ class ProgramForm(FrequencyFormMixin):
             "note",
             "stop_if",
             "pain_threshold",
+            "outcome_every_weeks",
         ]
         widgets = {
             "start_date": DateInput(format="%Y-%m-%d"),
@@ -104,6 +115,10 @@ class ProgramForm(FrequencyFormMixin):
             "note": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {"note": "Shown to the patient at the top of the program."}
+
+    def clean_outcome_every_weeks(self) -> int:
+        value = self.cleaned_data.get("outcome_every_weeks")
+        return self.instance.outcome_every_weeks if value is None else value
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -177,26 +192,63 @@ class CopyForm(forms.Form):
         cast("forms.ModelChoiceField[Patient]", self.fields["patient"]).queryset = patients
 
 
-PAIN_CHOICES = [("", "Not noted")] + [
-    (str(n), f"{n}" + {0: " (no pain)", 10: " (worst pain)"}.get(n, "")) for n in range(11)
+PAIN_CHOICES = [
+    ("", gettext_lazy("Not noted")),
+    ("0", gettext_lazy("0 (no pain)")),
+    *[(str(n), str(n)) for n in range(1, 10)],
+    ("10", gettext_lazy("10 (worst pain)")),
 ]
 ITEM_FIELD = re.compile(r"^(status|reason|sets|reps|pain)-(\d+)$")
-STALE_FORM = "This page is out of date. Open the session again from Today and try once more."
+STALE_FORM = gettext_lazy(
+    "This page is out of date. Open the session again from Today and try once more."
+)
 
 
-def _count_field(label: str, most: int, initial: int | None) -> forms.IntegerField:
+@dataclass(frozen=True)
+class CountWords:
+    """What the patient reads about one count they type: its label and its messages, each a
+    whole sentence so that a translation can word it freely."""
+
+    label: StrPromise
+    invalid: StrPromise
+    below_zero: StrPromise
+    too_many: StrPromise  # %(limit_value)s is the most allowed
+    done_with_zero: StrPromise  # the exercise is marked Done with this count at 0
+
+
+SETS = CountWords(
+    label=gettext_lazy("Sets done"),
+    invalid=gettext_lazy("Type sets done as a whole number, such as 3."),
+    below_zero=gettext_lazy("Sets done can't be less than 0."),
+    too_many=gettext_lazy("Sets done can't be more than %(limit_value)s."),
+    done_with_zero=gettext_lazy(
+        "You marked this Done with 0 sets. Type how many sets you did, or choose Skipped."
+    ),
+)
+REPS = CountWords(
+    label=gettext_lazy("Reps in each set"),
+    invalid=gettext_lazy("Type reps in each set as a whole number, such as 3."),
+    below_zero=gettext_lazy("Reps in each set can't be less than 0."),
+    too_many=gettext_lazy("Reps in each set can't be more than %(limit_value)s."),
+    done_with_zero=gettext_lazy(
+        "You marked this Done with 0 reps. Type how many reps you did, or choose Skipped."
+    ),
+)
+
+
+def _count_field(words: CountWords, most: int, initial: int | None) -> forms.IntegerField:
     """A count the patient types, with messages in plain words."""
     return forms.IntegerField(
-        label=label,
+        label=words.label,
         required=False,
         min_value=0,
         max_value=most,
         initial=initial,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         error_messages={
-            "invalid": f"Type {label.lower()} as a whole number, such as 3.",
-            "min_value": f"{label} can't be less than 0.",
-            "max_value": f"{label} can't be more than {most}.",
+            "invalid": words.invalid,
+            "min_value": words.below_zero,
+            "max_value": words.too_many,
         },
     )
 
@@ -206,17 +258,19 @@ class SessionLogForm(forms.Form):
     are named status-<item id>, reason-<id>, sets-<id>, reps-<id>, pain-<id>."""
 
     difficulty = forms.ChoiceField(
-        label="How did the session feel?",
+        label=gettext_lazy("How did the session feel?"),
         required=False,
         widget=forms.RadioSelect,
         choices=Difficulty.choices,
-        error_messages={"invalid_choice": "Choose how the session felt from the list."},
+        error_messages={
+            "invalid_choice": gettext_lazy("Choose how the session felt from the list.")
+        },
     )
     note = forms.CharField(
-        label="A note for your physio (optional)",
+        label=gettext_lazy("A note for your physio (optional)"),
         required=False,
         max_length=1000,
-        error_messages={"max_length": "Keep your note to 1,000 characters or fewer."},
+        error_messages={"max_length": gettext_lazy("Keep your note to 1,000 characters or fewer.")},
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
     )
     token = forms.UUIDField(
@@ -249,27 +303,31 @@ class SessionLogForm(forms.Form):
                 widget=forms.RadioSelect,
                 initial=start.get("status"),
                 error_messages={
-                    "required": "Choose Done or Skipped.",
-                    "invalid_choice": "Choose Done or Skipped.",
+                    "required": gettext_lazy("Choose Done or Skipped."),
+                    "invalid_choice": gettext_lazy("Choose Done or Skipped."),
                 },
             )
             self.fields[f"reason-{pk}"] = forms.CharField(
-                label="Why skipped? (optional)",
+                label=gettext_lazy("Why skipped? (optional)"),
                 required=False,
                 max_length=200,
                 initial=start.get("reason", ""),
-                error_messages={"max_length": "Keep the reason to 200 characters or fewer."},
+                error_messages={
+                    "max_length": gettext_lazy("Keep the reason to 200 characters or fewer.")
+                },
             )
-            self.fields[f"sets-{pk}"] = _count_field("Sets done", 10, start.get("sets"))
-            self.fields[f"reps-{pk}"] = _count_field("Reps in each set", 100, start.get("reps"))
+            self.fields[f"sets-{pk}"] = _count_field(SETS, 10, start.get("sets"))
+            self.fields[f"reps-{pk}"] = _count_field(REPS, 100, start.get("reps"))
             self.fields[f"pain-{pk}"] = forms.TypedChoiceField(
-                label="Pain during it (0–10)",
+                label=gettext_lazy("Pain during it (0–10)"),
                 required=False,
                 choices=PAIN_CHOICES,
                 coerce=int,
                 empty_value=None,
                 initial="" if start.get("pain") is None else str(start["pain"]),
-                error_messages={"invalid_choice": "Choose a pain level from 0 to 10."},
+                error_messages={
+                    "invalid_choice": gettext_lazy("Choose a pain level from 0 to 10.")
+                },
             )
 
     def clean(self) -> dict[str, Any]:
@@ -277,13 +335,9 @@ class SessionLogForm(forms.Form):
         for item in self.items:
             if cleaned.get(f"status-{item.pk}") != EntryStatus.DONE:
                 continue
-            for name, what in [("sets", "sets"), ("reps", "reps")]:
+            for name, words in [("sets", SETS), ("reps", REPS)]:
                 if cleaned.get(f"{name}-{item.pk}") == 0:
-                    self.add_error(
-                        f"{name}-{item.pk}",
-                        f"You marked this Done with 0 {what}. Type how many {what} you did, "
-                        "or choose Skipped.",
-                    )
+                    self.add_error(f"{name}-{item.pk}", words.done_with_zero)
         return self._refuse_forged_items(cleaned)
 
     def _refuse_forged_items(self, cleaned: dict[str, Any]) -> dict[str, Any]:
@@ -295,8 +349,10 @@ class SessionLogForm(forms.Form):
         }
         if forged:
             raise forms.ValidationError(
-                "This form lists an exercise that is not in your program. Reload the page and "
-                "try again.",
+                gettext_lazy(
+                    "This form lists an exercise that is not in your program. Reload the page "
+                    "and try again."
+                ),
                 code="unknown_item",
             )
         return cleaned
@@ -329,7 +385,7 @@ class SessionLogForm(forms.Form):
 
 class ReminderSettingsForm(forms.ModelForm):
     reminder_hour = forms.TypedChoiceField(
-        label="Remind me at",
+        label=gettext_lazy("Remind me at"),
         coerce=int,
         choices=[(hour, f"{hour:02d}:00") for hour in range(24)],
     )
@@ -337,7 +393,26 @@ class ReminderSettingsForm(forms.ModelForm):
     class Meta:
         model = Patient
         fields = ["reminders_enabled", "reminder_hour"]
-        labels = {"reminders_enabled": "Email me a reminder on exercise days"}
+        labels = {"reminders_enabled": gettext_lazy("Email me a reminder on exercise days")}
+        help_texts = {
+            # The model's help text, in the patient's language.
+            "reminders_enabled": gettext_lazy(
+                "An email on days with exercises, if nothing is logged by the chosen hour."
+            )
+        }
+
+
+class LanguageForm(forms.ModelForm):
+    """The patient's own choice of language. Each language is named in itself ("Español"), so
+    a patient who landed on the wrong one can still find theirs."""
+
+    preferred_language = forms.ChoiceField(
+        label=gettext_lazy("Language"), choices=settings.LANGUAGES, widget=forms.RadioSelect
+    )
+
+    class Meta:
+        model = Patient
+        fields = ["preferred_language"]
 
 
 class DischargeForm(forms.Form):
@@ -348,3 +423,15 @@ class DischargeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Printed in the discharge summary: progress made, advice for the future.",
     )
+
+    language = forms.ChoiceField(
+        label="Language of the summary",
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text="The parts the patient reads are printed in this language; your notes are "
+        "printed as you write them.",
+    )
+
+    def __init__(self, *args: Any, patient_language: str = "en", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = supported(patient_language)

@@ -1,4 +1,5 @@
-"""Printable documents: the program handout and the discharge summary (PDF, by WeasyPrint).
+"""Printable documents: the program handout and the discharge summary (PDF, by WeasyPrint), in
+the patient's preferred language.
 
 Both are rendered from templates/handouts/ with a print stylesheet of their own and one shared
 font configuration. Pictures are embedded as data: URIs read through Django's storage API, so
@@ -15,8 +16,9 @@ import functools
 import logging
 import mimetypes
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -27,17 +29,22 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from clinic.languages import speaking
 from clinic.models import Clinic
 from exercises.models import Exercise
 from exercises.pictures import media_credit, picture_alt
-from programs import pdf_pool
+from programs import outcomes, pdf_pool
 from programs.adherence import adherence
 from programs.charts import adherence_chart, pain_chart, pain_series, weekly_adherence
-from programs.models import Program, SessionEntry, SessionLog
+from programs.instruments import INSTRUMENTS, NPRS, PSFS
+from programs.models import Program, PsfsActivity, SessionEntry, SessionLog
 from programs.pain import threshold_for
 from programs.render_limits import render_place
 
@@ -171,7 +178,7 @@ def write_pdf(html: str) -> bytes:
 
 
 def _common(program: Program, portal_url: str, today: date) -> dict[str, object]:
-    items = list(program.items.select_related("exercise"))
+    items = list(program.items.select_related("exercise").prefetch_related("exercise__texts"))
     clinic = program.clinic
     return {
         "program": program,
@@ -197,39 +204,54 @@ def _common(program: Program, portal_url: str, today: date) -> dict[str, object]
     }
 
 
-def handout(program: Program, portal_url: str) -> Rendered:
-    """The program handout: every exercise as one block, a 14-day log sheet and a QR code."""
-    today = program.today()
-    context = _common(program, portal_url, today)
-    # A start date near the end of the calendar (typed before dates were bounded) still prints.
-    last_start = date.max - timedelta(days=LOG_SHEET_DAYS)
-    start = min(max(today, program.start_date or today), last_start)
-    context["log_days"] = [start + timedelta(days=n) for n in range(LOG_SHEET_DAYS)]
-    return render_pdf("handout", context, f"program {program.pk}")
+def patient_language(program: Program) -> str | None:
+    """The language the program's documents are printed in unless the clinician chooses
+    English: its patient's preferred one."""
+    return program.patient.preferred_language if program.patient else None
 
 
-def discharge_summary(program: Program, portal_url: str) -> Rendered:
-    """The final home program, the course of care with its charts, and the discharge notes.
+def handout(program: Program, portal_url: str, language: str | None = None) -> Rendered:
+    """The program handout: every exercise as one block, a 14-day log sheet and a QR code; in
+    `language`, by default the patient's."""
+    with speaking(language or patient_language(program)):
+        today = program.today()
+        context = _common(program, portal_url, today)
+        # A start date near the end of the calendar (typed before dates were bounded) still prints.
+        last_start = date.max - timedelta(days=LOG_SHEET_DAYS)
+        start = min(max(today, program.start_date or today), last_start)
+        context["log_days"] = [start + timedelta(days=n) for n in range(LOG_SHEET_DAYS)]
+        return render_pdf("handout", context, f"program {program.pk}")
+
+
+def discharge_summary(program: Program, portal_url: str, language: str | None = None) -> Rendered:
+    """The final home program, the course of care with its charts and outcome measures, and the
+    discharge notes.
 
     The same number of queries however long the course was: counts and charts are summed up
-    by the database. A long course (WEEKLY_PAIN_AFTER_DAYS) charts the worst pain of each
-    week rather than of each day."""
-    today = program.today()
-    context = _common(program, portal_url, today)
-    programs = [program]
-    sessions = SessionLog.objects.filter(program=program)
-    weekly = _course_days(program) > WEEKLY_PAIN_AFTER_DAYS
-    pain = pain_series(programs, weekly=weekly)
-    context.update(
-        sessions_logged=sessions.count(),
-        exercises_done=SessionEntry.objects.filter(session__program=program, done=True).count(),
-        overall=adherence(program, today),
-        adherence_chart=adherence_chart(weekly_adherence(programs, today, weeks=_weeks(program))),
-        pain_chart=pain_chart(pain, "Worst pain per week", weekly=True)
-        if weekly
-        else pain_chart(pain),
-    )
-    return render_pdf("discharge", context, f"program {program.pk}")
+    by the database, the outcome questionnaires read in three queries. A long course
+    (WEEKLY_PAIN_AFTER_DAYS) charts the worst pain of each week rather than of each day. In
+    `language`, by default the patient's."""
+    with speaking(language or patient_language(program)):
+        today = program.today()
+        context = _common(program, portal_url, today)
+        programs = [program]
+        sessions = SessionLog.objects.filter(program=program)
+        weekly = _course_days(program) > WEEKLY_PAIN_AFTER_DAYS
+        pain = pain_series(programs, weekly=weekly)
+        done = SessionEntry.objects.filter(session__program=program, done=True)
+        context.update(
+            sessions_logged=sessions.count(),
+            exercises_done=done.count(),
+            overall=adherence(program, today),
+            adherence_chart=adherence_chart(
+                weekly_adherence(programs, today, weeks=_weeks(program))
+            ),
+            pain_chart=pain_chart(pain, _("Worst pain per week"), weekly=True)
+            if weekly
+            else pain_chart(pain),
+            outcome_course=outcome_course(program),
+        )
+        return render_pdf("discharge", context, f"program {program.pk}")
 
 
 def _course_days(program: Program) -> int:
@@ -244,13 +266,163 @@ def _weeks(program: Program) -> int:
     return min(max((_course_days(program) - 1) // 7 + 1, 1), 26)
 
 
-def store_discharge_summary(program: Program, portal_url: str) -> None:
+# --- the outcome measures' course, as the discharge summary prints it ---------------------------
+
+MEASURE_NAMES = {
+    NPRS: gettext_lazy("Pain (NPRS)"),
+    PSFS: gettext_lazy("Activities (PSFS, the mean of their ratings)"),
+}
+
+
+@dataclass(frozen=True)
+class MeasureLine:
+    """One measure's course in the patient's words: its first and latest scores, the change
+    and whether it is clinically important (programs/outcomes.py decides that)."""
+
+    name: str
+    scale: str
+    first: Decimal
+    first_on: date
+    latest: Decimal | None = None
+    latest_on: date | None = None
+    change: str = ""  # signed, as "+3.6" or "−2"; empty when there is no change to show
+    verdict: str = ""
+    important: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ActivityLine:
+    """A PSFS activity with its first and latest ratings, each on its own day: an activity
+    added later was first rated later."""
+
+    words: str
+    retired: bool
+    first: int
+    first_on: date
+    latest: int | None = None
+    latest_on: date | None = None
+    change: str = ""
+    verdict: str = ""  # only a clinically important change is named
+
+
+@dataclass(frozen=True)
+class OutcomeCourse:
+    measures: list[MeasureLine] = field(default_factory=list)
+    activities: list[ActivityLine] = field(default_factory=list)
+    groc: str = ""  # the global rating of change at discharge, in words
+    groc_verdict: str = ""
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.measures or self.groc)
+
+
+def outcome_course(program: Program) -> OutcomeCourse:
+    """The program's outcome measures from the first questionnaire to the latest, in the
+    language being spoken. Three queries (the answered questionnaires, their answers, the
+    activities), however many questionnaires there were."""
+    questionnaires = program.questionnaires.filter(completed_at__isnull=False)
+    course = outcomes.course_of(questionnaires.prefetch_related("answers"))
+    rated = course.scores[PSFS]
+    activities = [
+        _activity_line(activity, rated)
+        for activity in program.activities.all()
+        if any(activity.pk in score.ratings for score in rated)
+    ]
+    groc_words = groc_verdict = ""
+    if course.groc is not None:  # asked at discharge only
+        answer = int(course.groc.value)
+        groc_words = outcomes.groc_words(answer)
+        groc_verdict = str(outcomes.VERDICT_WORDS[outcomes.groc_verdict(answer)])
+    return OutcomeCourse(
+        measures=[_measure_line(code, course) for code in (NPRS, PSFS) if course.scores[code]],
+        activities=activities,
+        groc=groc_words,
+        groc_verdict=groc_verdict,
+    )
+
+
+def _measure_line(code: str, course: outcomes.Course) -> MeasureLine:
+    instrument = INSTRUMENTS[code]
+    scores = course.scores[code]
+    name, first, last = str(MEASURE_NAMES[code]), scores[0], scores[-1]
+    scale = _("%(lowest)s = %(low)s, %(highest)s = %(high)s") % {
+        "lowest": instrument.lowest,
+        "low": instrument.low_words,
+        "highest": instrument.highest,
+        "high": instrument.high_words,
+    }
+    if len(scores) == 1:
+        note = _("Answered once, so there is no change to show.")
+        return MeasureLine(name, scale, first.value, first.on, note=note)
+    change = course.changes.get(code)
+    if change is None or change.verdict == outcomes.NOT_COMPARED:
+        verdict = str(outcomes.VERDICT_WORDS[outcomes.NOT_COMPARED])
+        return MeasureLine(name, scale, first.value, first.on, last.value, last.on, verdict=verdict)
+    note = ""
+    if code == PSFS and (
+        change.compared != len(first.ratings) or change.compared != len(last.ratings)
+    ):
+        # The course is the mean of the activities rated both times only (outcomes.py).
+        note = ngettext(
+            "Compared over the %(count)s activity rated both times.",
+            "Compared over the %(count)s activities rated both times.",
+            change.compared,
+        ) % {"count": change.compared}
+    return MeasureLine(
+        name,
+        scale,
+        change.first,
+        change.first_on,
+        change.last,
+        change.last_on,
+        change=_signed(change.difference),
+        verdict=str(outcomes.VERDICT_WORDS[change.verdict]),
+        important=change.important,
+        note=note,
+    )
+
+
+def _activity_line(activity: PsfsActivity, rated: list[outcomes.Score]) -> ActivityLine:
+    ratings = [
+        (score.on, score.ratings[activity.pk]) for score in rated if activity.pk in score.ratings
+    ]
+    (first_on, first), (last_on, last) = ratings[0], ratings[-1]
+    retired = activity.retired_at is not None
+    if len(ratings) == 1:
+        return ActivityLine(activity.text, retired, first, first_on)
+    change = outcomes.ActivityChange(activity.pk, first, last)
+    verdict = ""
+    if change.important:  # the PSFS is better when higher
+        verdict = str(outcomes.VERDICT_WORDS[outcomes.IMPROVED if last > first else outcomes.WORSE])
+    return ActivityLine(
+        activity.text,
+        retired,
+        first,
+        first_on,
+        last,
+        last_on,
+        _signed(Decimal(last - first)),
+        verdict,
+    )
+
+
+def _signed(value: Decimal) -> str:
+    """A change as the patient reads it, in their language's numbers: +3.6, −2 or 0."""
+    number = number_format(abs(value), 0 if value == value.to_integral() else 1)
+    if value == 0:
+        return number
+    return f"+{number}" if value > 0 else f"−{number}"
+
+
+def store_discharge_summary(program: Program, portal_url: str, language: str | None = None) -> None:
     """Render the summary and keep the exact PDF with the program, in the private documents'
     storage under a random name. A regenerated summary replaces the earlier one: its file is
     deleted once the new one is committed, so no file of health data is left in storage that
     nothing points to (and that an erasure could not find)."""
     earlier = program.discharge_summary.name or ""
-    pdf = discharge_summary(program, portal_url).pdf
+    pdf = discharge_summary(program, portal_url, language).pdf
     program.discharge_summary.save("discharge-summary.pdf", ContentFile(pdf), save=False)
     Program.objects.filter(pk=program.pk).update(discharge_summary=program.discharge_summary.name)
     if earlier and earlier != program.discharge_summary.name:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.db.models import Count, F, Max, OuterRef, QuerySet, Subquery, Window
+from django.db.models import Count, F, Max, OuterRef, Prefetch, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 
 from clinic.models import Patient
@@ -22,10 +22,21 @@ from programs.models import (
     AlertHandled,
     AlertKind,
     Difficulty,
+    OutcomeStatus,
     Program,
     ProgramItem,
+    Questionnaire,
     SessionEntry,
     SessionLog,
+)
+from programs.outcomes import (
+    IMPROVED,
+    NOT_COMPARED,
+    WORSE,
+    Change,
+    Course,
+    course_of,
+    no_improvement_since,
 )
 from programs.pain import PainTrend, SessionPain, is_high, latest_trend
 
@@ -62,6 +73,7 @@ class PatientSummary:
     high_pain: SessionPain | None = None
     unread_notes: int = 0
     alerts: list[Alert] = field(default_factory=list)
+    courses: dict[int, Course] = field(default_factory=dict)  # active program id -> outcomes
 
     @property
     def pain_trend(self) -> float | None:
@@ -72,6 +84,34 @@ class PatientSummary:
     @property
     def open_alerts(self) -> list[Alert]:
         return [alert for alert in self.alerts if alert.handled is None]
+
+    @property
+    def outcome_change(self) -> float | None:
+        """The best change of an outcome measure (NPRS or PSFS, first score to latest) of the
+        active programs, in points towards better: both scales run 0 to 10, so their points
+        compare. None while no measure has two scores to compare."""
+        found = [change.improvement for change in self._outcome_changes]
+        return float(max(found)) if found else None
+
+    @property
+    def outcome_status(self) -> str:
+        """Improved when any measure improved importantly, else worse when any worsened
+        importantly, else no change; empty while nothing can be compared."""
+        verdicts = {change.verdict for change in self._outcome_changes}
+        if IMPROVED in verdicts:
+            return OutcomeStatus.IMPROVED
+        if WORSE in verdicts:
+            return OutcomeStatus.WORSE
+        return OutcomeStatus.NO_CHANGE if verdicts else ""
+
+    @property
+    def _outcome_changes(self) -> list[Change]:
+        return [
+            change
+            for course in self.courses.values()
+            for change in course.changes.values()
+            if change.verdict != NOT_COMPARED
+        ]
 
 
 class SessionFacts(TypedDict):
@@ -106,12 +146,16 @@ def with_session_facts(patients: QuerySet[Patient]) -> QuerySet[PatientWithFacts
 
 
 def summarize(patients: list[PatientWithFacts], today: date) -> list[PatientSummary]:
-    """Figures and alerts for patients annotated by with_session_facts, in six queries."""
+    """Figures and alerts for patients annotated by with_session_facts, in eight queries
+    (six when no program has an answered questionnaire)."""
     ids = [patient.pk for patient in patients]
+    answered = Questionnaire.objects.filter(completed_at__isnull=False).prefetch_related("answers")
     programs = list(
         Program.objects.filter(
             patient__in=ids, scope=Program.Scope.PATIENT, status=Program.Status.ACTIVE
-        ).select_related("clinic")
+        )
+        .select_related("clinic")
+        .prefetch_related(Prefetch("questionnaires", answered))
     )
     versions = versions_of(programs)
     # Item ids are unique across programs, so one count serves every program.
@@ -141,6 +185,7 @@ def summarize(patients: list[PatientWithFacts], today: date) -> list[PatientSumm
             trend=latest_trend(pains[patient.pk]),
             high_pain=high.get(patient.pk),
             unread_notes=patient.unread_count or 0,
+            courses={program.pk: course_of(program.questionnaires.all()) for program in own},
         )
         for program in own:
             kwargs: dict[str, Any] = {"versions": versions[program.pk], "done": done}
@@ -207,7 +252,10 @@ def alerts_for(summary: PatientSummary, today: date) -> list[Alert]:
       of the two weeks before it (programs/pain.py states the rule);
     - silent: no session for the clinic's number of days (4 unless changed) while a program is
       active, counted from the last session, or from the start if there is none;
-    - low adherence: under 50% over the last 28 days, once a program has run for 7 days.
+    - low adherence: under 50% over the last 28 days, once a program has run for 7 days;
+    - no improvement: an active program's outcome measures show no clinically important
+      improvement over 4 weeks or more of questionnaires (programs/outcomes.py states the
+      rule); each newer questionnaire still without improvement alerts again.
     """
     alerts = []
     patient = summary.patient
@@ -257,6 +305,31 @@ def alerts_for(summary: PatientSummary, today: date) -> list[Alert]:
                     f"Adherence {percent}% over the last 28 days.",
                 )
             )
+    alerts += _no_improvement_alerts(summary, today)
+    return alerts
+
+
+def _no_improvement_alerts(summary: PatientSummary, today: date) -> list[Alert]:
+    """One alert per active program whose outcome measures have not improved; keyed by its
+    latest answered questionnaire, so handling it lasts until the next one is answered."""
+    alerts = []
+    for program in summary.programs:
+        course = summary.courses.get(program.pk)
+        if course is None or (since := no_improvement_since(course)) is None:
+            continue
+        latest = max(
+            (scores[-1] for scores in course.scores.values() if scores),
+            key=lambda score: (score.on, score.questionnaire.pk),
+        )
+        alerts.append(
+            Alert(
+                AlertKind.NO_IMPROVEMENT,
+                f"q{latest.questionnaire.pk}",
+                f"No clinically important improvement in pain or function since "
+                f"{readable_date(since, today.year)} (latest questionnaire "
+                f"{readable_date(latest.on, today.year)}).",
+            )
+        )
     return alerts
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import transaction
 
-from exercises.content import dose_problems
+from exercises.content import READING_EASE, dose_problems
 from exercises.dose import Dose
 from exercises.models import BodyPart, Exercise
 from exercises.readability import flesch_kincaid_grade
@@ -23,7 +23,16 @@ from programs.models import Program, ProgramItem
 
 FILE = Path(__file__).parent / "templates.toml"
 MAX_GRADE = 8
-TEMPLATE_KEYS = {"title", "body_part", "note", "times_per_day", "days_per_week", "item"}
+MIN_EASE = 60.0  # a translated note's least reading ease (Fernández-Huerta for Spanish)
+TEMPLATE_KEYS = {
+    "title",
+    "body_part",
+    "note",
+    "note_translations",
+    "times_per_day",
+    "days_per_week",
+    "item",
+}
 
 
 class TemplateError(Exception):
@@ -33,7 +42,32 @@ class TemplateError(Exception):
 
 
 def read_templates(path: Path = FILE) -> list[dict[str, Any]]:
-    return tomllib.loads(path.read_text(encoding="utf-8")).get("template", [])
+    """The templates, each with `note_translations` ({language: note}) from the files beside
+    templates.toml named for a language (templates.es.toml), matched by the English title."""
+    entries = tomllib.loads(path.read_text(encoding="utf-8")).get("template", [])
+    by_title = {entry.get("title"): entry for entry in entries}
+    problems = []
+    for entry in entries:
+        entry["note_translations"] = {}
+    for other in sorted(path.parent.glob(f"{path.stem}.*{path.suffix}")):
+        language = other.name.removeprefix(f"{path.stem}.").removesuffix(path.suffix)
+        for number, translated in enumerate(
+            tomllib.loads(other.read_text("utf-8")).get("template", []), 1
+        ):
+            title, note = translated.get("title"), translated.get("note", "")
+            if title not in by_title:
+                problems.append(f"{other.name}: template {number}: no template titled {title!r}")
+            elif not (isinstance(note, str) and note.strip()):
+                problems.append(f"{other.name}: {title}: note: missing")
+            elif language in READING_EASE and (ease := READING_EASE[language][0](note)) < MIN_EASE:
+                problems.append(
+                    f"{other.name}: {title}: note: reading ease {ease:.0f} is under {MIN_EASE:.0f}"
+                )
+            else:
+                by_title[title]["note_translations"][language] = note
+    if problems:
+        raise TemplateError(problems)
+    return entries
 
 
 def load_templates(entries: list[dict[str, Any]] | None = None) -> Counter[str]:
@@ -48,6 +82,7 @@ def load_templates(entries: list[dict[str, Any]] | None = None) -> Counter[str]:
         for entry in entries:
             wanted_program = {
                 "note": entry["note"],
+                "note_translations": entry.get("note_translations", {}),
                 "body_part": entry["body_part"],
                 "times_per_day": entry["times_per_day"],
                 "days_per_week": entry["days_per_week"],
@@ -120,6 +155,7 @@ def _item_values(exercise: Exercise, item: dict[str, Any]) -> dict[str, Any]:
 def _current(template: Program) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     program = {
         "note": template.note,
+        "note_translations": template.note_translations,
         "body_part": template.body_part,
         "times_per_day": template.times_per_day,
         "days_per_week": template.days_per_week,

@@ -11,6 +11,7 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from clinic.models import Clinic, Clinician, Patient
 from clinic.storage import documents_storage
@@ -158,6 +159,18 @@ class Program(FrequencyFields):
         blank=True,
         help_text="The PDF given at discharge, kept as it was.",
     )
+    note_translations = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Library templates: the note in other languages, as {language: note}.",
+    )
+    outcome_every_weeks = models.PositiveSmallIntegerField(
+        "outcome questionnaire every (weeks)",
+        default=2,
+        validators=[MaxValueValidator(12)],
+        help_text="The patient answers at the start, then this often, and at discharge; 0 for "
+        "only at the start and at discharge.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -266,9 +279,9 @@ class ProgramItem(DoseFields, FrequencyFields):
 
     @property
     def display_name(self) -> str:
-        """The exercise's name, told apart from a twin of the same exercise: "Glute bridge
-        (left)"."""
-        name = self.exercise.name
+        """The exercise's name in the language being spoken, told apart from a twin of the same
+        exercise: "Glute bridge (left)"."""
+        name = self.exercise.words.name
         return f"{name} ({self.qualifier})" if self.qualifier else name
 
     @property
@@ -323,9 +336,9 @@ class ProgramVersion(models.Model):
 
 
 class Difficulty(models.TextChoices):
-    TOO_EASY = "too_easy", "Too easy"
-    ABOUT_RIGHT = "about_right", "About right"
-    TOO_HARD = "too_hard", "Too hard"
+    TOO_EASY = "too_easy", gettext_lazy("Too easy")
+    ABOUT_RIGHT = "about_right", gettext_lazy("About right")
+    TOO_HARD = "too_hard", gettext_lazy("Too hard")
 
 
 class SessionLog(models.Model):
@@ -389,8 +402,8 @@ class SessionLog(models.Model):
 class EntryStatus(models.TextChoices):
     """What the patient answers for each exercise of a session."""
 
-    DONE = "done", "Done"
-    SKIPPED = "skipped", "Skipped"
+    DONE = "done", gettext_lazy("Done")
+    SKIPPED = "skipped", gettext_lazy("Skipped")
 
 
 class SessionEntry(models.Model):
@@ -446,6 +459,7 @@ class AlertKind(models.TextChoices):
     PAIN_RISING = "pain_rising", "Pain rising"
     SILENT = "silent", "No sessions"
     LOW_ADHERENCE = "low_adherence", "Low adherence"
+    NO_IMPROVEMENT = "no_improvement", "No improvement"
 
 
 class AlertHandled(models.Model):
@@ -493,6 +507,14 @@ class DocumentDownload(models.Model):
         return f"{self.get_kind_display()} of {self.program} by {self.user}"
 
 
+class OutcomeStatus(models.TextChoices):
+    """A patient's outcome measures at a glance (programs/outcomes.py says what is important)."""
+
+    IMPROVED = "improved", gettext_lazy("Important improvement")
+    NO_CHANGE = "no_change", gettext_lazy("No important change")
+    WORSE = "worse", gettext_lazy("Important worsening")
+
+
 class PatientFigures(models.Model):
     """The dashboard's figures of one patient, as worked out for one day in their clinic, so
     the caseload is sorted, filtered and paged by the database (programs/figures.py keeps them).
@@ -523,9 +545,118 @@ class PatientFigures(models.Model):
         max_length=100, blank=True, help_text='Open alerts\' kinds, as ",high_pain,silent,".'
     )
     alerts = models.JSONField(default=list, help_text="Open alerts: kind, key and reason.")
+    outcome_change = models.FloatField(
+        null=True,
+        help_text="The best change of an outcome measure (NPRS, PSFS) of the active programs, "
+        "in points towards better; to sort by.",
+    )
+    outcome_status = models.CharField(
+        max_length=12,
+        choices=OutcomeStatus.choices,
+        blank=True,
+        help_text="What the outcome measures say; empty before any measure can be compared.",
+    )
 
     class Meta:
         verbose_name_plural = "patient figures"
 
     def __str__(self) -> str:
         return f"Figures of patient {self.patient_id} as of {self.as_of}"
+
+
+class Occasion(models.TextChoices):
+    """Why the patient is asked the outcome measures (programs/outcomes.py)."""
+
+    START = "start", "Start of care"
+    FOLLOW_UP = "follow_up", "Follow-up"
+    REQUESTED = "requested", "Sent by the clinician"
+    DISCHARGE = "discharge", "Discharge"
+
+
+class Questionnaire(models.Model):
+    """One occasion on which a patient answers a program's outcome measures.
+
+    A row exists once the clinician sends one, a reminder goes out, or the patient answers;
+    the schedule itself is worked out from the program (programs/outcomes.py). `completed_at`
+    is set once, with the answers, in one transaction; `token` comes from the form, so a
+    second submit of the same form is recognised and records nothing more."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="questionnaires")
+    occasion = models.CharField(max_length=10, choices=Occasion.choices)
+    due_on = models.DateField(help_text="The clinic's day it was due from.")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_on = models.DateField(null=True, blank=True, help_text="The clinic's day answered.")
+    token = models.UUIDField(null=True, blank=True, unique=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint("program", "occasion", "due_on", name="questionnaire_once"),
+            models.CheckConstraint(
+                condition=Q(completed_at__isnull=True, completed_on__isnull=True)
+                | Q(completed_at__isnull=False, completed_on__isnull=False),
+                name="questionnaire_completed_with_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_occasion_display()} questionnaire of {self.program} due {self.due_on}"
+
+
+class PsfsActivity(models.Model):
+    """An activity the patient finds hard, rated on the Patient-Specific Functional Scale at each
+    questionnaire of the program. Named by the patient (or pre-filled by the clinician); one
+    that has ratings is retired rather than deleted, so earlier scores keep their meaning."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="activities")
+    text = models.CharField(max_length=120)
+    position = models.PositiveSmallIntegerField(default=0)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name_plural = "PSFS activities"
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Answer(models.Model):
+    """One answer on a questionnaire: the value given for one instrument (NPRS, GROC) or for one
+    activity of the PSFS. Kept on erasure: the scores stay, the activity's words go."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="answers"
+    )
+    instrument = models.CharField(max_length=8)
+    activity = models.ForeignKey(
+        PsfsActivity, on_delete=models.PROTECT, null=True, blank=True, related_name="answers"
+    )
+    value = models.SmallIntegerField(validators=[MinValueValidator(0), MaxValueValidator(10)])
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "questionnaire",
+                "instrument",
+                condition=Q(activity__isnull=True),
+                name="answer_once_per_instrument",
+            ),
+            models.UniqueConstraint("questionnaire", "activity", name="answer_once_per_activity"),
+            models.CheckConstraint(
+                condition=Q(value__gte=0, value__lte=10), name="answer_value_0_to_10"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} {self.value}"

@@ -3,7 +3,7 @@
 Both are sent by commands meant to run from cron every few minutes; running them more often,
 or twice at once, sends nothing twice (each send is claimed first by a conditional update).
 An email the mail server refuses gives its claim back, so the next run tries again, and does
-not stop the emails to other patients."""
+not stop the emails to other patients. Each email is in the patient's preferred language."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Prefetch
 
 from clinic.email import send_clinic_email
+from clinic.languages import speaking
 from clinic.models import Patient
 from programs.models import Program, ProgramVersion
 from programs.prescribing import changes_since
@@ -64,6 +65,7 @@ def send_reminders(now: datetime) -> int:
             {"patient": patient, "programs": due},
             about={"patient": patient.pk},
             log=logger,
+            language=patient.preferred_language,
         ):
             # Not reminded after all: give the claim back so the next run tries again.
             Patient.objects.filter(pk=patient.pk, last_reminded_on=today).update(
@@ -115,8 +117,9 @@ def send_program_updates(now: datetime, quiet_minutes: int = QUIET_MINUTES) -> i
         if patient is None or patient.user is None or patient.status != Patient.Status.ACTIVE:
             continue  # nobody to tell; they will see it when they sign in
         # One merged list since the last email: an exercise added and removed again within
-        # the quiet spell is not mentioned.
-        lines = changes_since(program, list(program.versions.all()), versions[0].number - 1)
+        # the quiet spell is not mentioned. Worded now, so in the patient's language.
+        with speaking(patient.preferred_language):
+            lines = changes_since(program, list(program.versions.all()), versions[0].number - 1)
         context = {
             "patient": patient,
             "program": program,
@@ -130,6 +133,7 @@ def send_program_updates(now: datetime, quiet_minutes: int = QUIET_MINUTES) -> i
             context,
             about={"program": program.pk, "patient": patient.pk},
             log=logger,
+            language=patient.preferred_language,
         ):
             # Not notified after all: give the claim back so the next run tries again.
             ProgramVersion.objects.filter(pk__in=[v.pk for v in versions], notified_at=now).update(

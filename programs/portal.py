@@ -11,23 +11,26 @@ from typing import TYPE_CHECKING, TypedDict, cast
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Max, Prefetch
+from django.db.models import Max, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clinic.access import PatientRequest, patient_required
 from clinic.audit import patient_event
+from clinic.languages import remember
 from clinic.models import AuditAction
 from programs.access import portal_program_for, portal_programs_for, portal_session_for
 from programs.adherence import Adherence, adherence, done_counts, program_window, week_start
 from programs.audit import program_event, session_event
 from programs.documents import send_discharge_summary, send_handout
-from programs.forms import ReminderSettingsForm, SessionLogForm
+from programs.forms import LanguageForm, ReminderSettingsForm, SessionLogForm
 from programs.models import Program, ProgramItem, SessionLog
 from programs.pain import is_high, threshold_for
 from programs.prescribing import changes_since
+from programs.questionnaires import due_for
 from programs.sessions import (
     BACKDATE_DAYS,
     LogError,
@@ -95,8 +98,16 @@ def program_today(program: Program, today: date) -> ProgramToday:
     )
 
 
+def portal_items() -> QuerySet[ProgramItem]:
+    """A program's items as the portal shows them: with each exercise's text in other
+    languages, so the patient's own is read without a query per exercise."""
+    return ProgramItem.objects.select_related("exercise", "program").prefetch_related(
+        "exercise__texts"
+    )
+
+
 def active_programs(request: PatientRequest) -> list[Program]:
-    items = ProgramItem.objects.select_related("exercise", "program")
+    items = portal_items()
     return list(
         portal_programs_for(request.user)
         .filter(status=Program.Status.ACTIVE)
@@ -115,9 +126,12 @@ def portal_home(request: PatientRequest) -> HttpResponse:
         portal_programs_for(request.user)
         .filter(status=Program.Status.DISCHARGED)
         .select_related("clinic")
-        .prefetch_related(Prefetch("items", ProgramItem.objects.select_related("exercise")))
+        .prefetch_related(Prefetch("items", portal_items()))
         .order_by("-end_date", "-pk")
     )
+    # The discharge questionnaire stays open for a while after the program ends.
+    asked = [card.program for card in cards] + finished
+    due = due_for(asked, today)
     patient_event(AuditAction.VIEW, request.patient, "portal: today")
     return render(
         request,
@@ -127,6 +141,9 @@ def portal_home(request: PatientRequest) -> HttpResponse:
             "cards": cards,
             "today": today,
             "finished": finished,
+            "questionnaires": [
+                (program, due[program.pk]) for program in asked if program.pk in due
+            ],
         },
     )
 
@@ -166,13 +183,15 @@ def _session_to_log(
     """The day and the items a patient logs in one session, or a LogError saying why the
     session cannot be logged."""
     if day is None:
-        raise LogError("That date is not valid.")
+        raise LogError(_("That date is not valid."))
     check_log_day(program, day, today)
-    items = items_due(program.items.select_related("exercise", "program"), day)
+    items = items_due(
+        program.items.select_related("exercise", "program").prefetch_related("exercise__texts"), day
+    )
     if not items:
-        raise LogError("Nothing is scheduled on that day: it's a rest day.")
+        raise LogError(_("Nothing is scheduled on that day: it's a rest day."))
     if not 1 <= slot <= sessions_per_day(items):
-        raise LogError("That session does not exist on that day.")
+        raise LogError(_("That session does not exist on that day."))
     return day, [item for item in items if item.effective_frequency.times_per_day >= slot]
 
 
@@ -222,7 +241,7 @@ def session_log(request: PatientRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             if not saved:
-                messages.info(request, "This session was already saved, so nothing was added.")
+                messages.info(request, _("This session was already saved, so nothing was added."))
             return redirect("portal_session_done", log.pk)
     if existing is not None:
         session_event(AuditAction.VIEW, existing, program, "portal: log form")
@@ -303,14 +322,29 @@ def history(request: PatientRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @patient_required
 def reminder_settings(request: PatientRequest) -> HttpResponse:
-    form = ReminderSettingsForm(request.POST or None, instance=request.patient)
-    if request.method == "POST" and form.is_valid():
+    """Reminders and language: two forms on one page, each saved on its own."""
+    posted = request.POST if request.method == "POST" else None
+    language_posted = posted is not None and "preferred_language" in posted
+    form = ReminderSettingsForm(None if language_posted else posted, instance=request.patient)
+    language_form = LanguageForm(posted if language_posted else None, instance=request.patient)
+    if language_posted and language_form.is_valid():
+        with transaction.atomic():
+            language_form.save()
+            patient_event(AuditAction.CHANGE, request.patient, "language")
+        remember(request, request.patient.preferred_language)
+        messages.success(request, _("Your language was saved."))
+        return redirect(reverse("portal_settings"))
+    if posted is not None and not language_posted and form.is_valid():
         with transaction.atomic():
             form.save()
             patient_event(AuditAction.CHANGE, request.patient, "reminder settings")
-        messages.success(request, "Your reminder settings were saved.")
+        messages.success(request, _("Your reminder settings were saved."))
         return redirect(reverse("portal_settings"))
-    return render(request, "programs/portal/settings.html", {"form": form})
+    return render(
+        request,
+        "programs/portal/settings.html",
+        {"form": form, "language_form": language_form},
+    )
 
 
 def own_program(request: PatientRequest, pk: int) -> Program:

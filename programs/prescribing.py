@@ -16,8 +16,11 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from clinic.languages import supported
 from clinic.models import AuditAction, Clinician, Patient, User
 from exercises.dose import SIDE_WORDS, Dose, Side, describe_dose, describe_reps
 from exercises.models import Exercise
@@ -36,6 +39,7 @@ PROGRAM_FIELDS = [
     "weekdays",
     "stop_if",
     "pain_threshold",
+    "outcome_every_weeks",
 ]
 
 
@@ -80,7 +84,11 @@ def changing(program: Program, revision: int | None, by: User, what: str) -> Ite
 def create_program(
     patient: Patient, *, by: User, template: Program | None = None, **values: Any
 ) -> Program:
-    """A new draft for the patient, empty or filled from a template."""
+    """A new draft for the patient, empty or filled from a template. A library template's note,
+    kept as it was written, is given in the patient's language where the library has it."""
+    if template is not None and values.get("note") == template.note:
+        translated = template.note_translations.get(supported(patient.preferred_language))
+        values["note"] = translated or template.note
     with transaction.atomic():
         program = Program.objects.create(
             scope=Program.Scope.PATIENT,
@@ -498,7 +506,8 @@ def record_version(program: Program, by: User) -> ProgramVersion | None:
 def changes_since(program: Program, versions: list[ProgramVersion], seen_number: int) -> list[str]:
     """What changed since the patient last looked (version `seen_number`, 0 for never), in one
     list for the patient: the seen version compared with the latest, so an exercise added and
-    removed again in between is not mentioned at all. `versions` are the program's versions."""
+    removed again in between is not mentioned at all. `versions` are the program's versions.
+    The lines are in the language being spoken, exercise names and doses included."""
     by_number = {version.number: version for version in versions}
     if not by_number or max(by_number) <= seen_number:
         return []
@@ -506,8 +515,42 @@ def changes_since(program: Program, versions: list[ProgramVersion], seen_number:
     seen = by_number.get(seen_number)
     clinic = program.clinic
     year = (clinic.local_date(latest.created_at) if clinic else latest.created_at.date()).year
-    lines = describe_changes(seen.snapshot if seen else None, latest.snapshot, year=year)
+    before, after = seen.snapshot if seen else None, latest.snapshot
+    if translation.get_language() not in {None, "en", "en-gb"}:
+        before, after = _in_spoken_words(program, before, after)
+    lines = describe_changes(before, after, year=year)
     return [patient for _, patient in lines]
+
+
+def _in_spoken_words(
+    program: Program, before: dict[str, Any] | None, after: dict[str, Any]
+) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+    """The two snapshots with what the patient reads of them (exercise names, doses, how often)
+    in the language being spoken: from the program as it is now for the latest snapshot, and
+    from the library's text for an exercise since removed. Snapshots keep English words."""
+    live = {item.pk: item for item in program.items.select_related("exercise")}
+    snapshots = [snap for snap in (before, after) if snap]
+    ids = {item["exercise_id"] for snap in snapshots for item in snap["items"]}
+    exercises = Exercise.objects.filter(pk__in=ids).prefetch_related("texts").in_bulk()
+
+    def item_words(item: dict[str, Any], current: bool) -> dict[str, Any]:
+        exercise = exercises.get(item["exercise_id"])
+        if current and item["id"] in live:
+            now = live[item["id"]]
+            return {**item, "exercise": now.display_name, "prescription": now.prescription_text}
+        if exercise is None:
+            return item
+        qualifier = item["exercise"].removeprefix(exercise.name)
+        return {**item, "exercise": exercise.words.name + qualifier}
+
+    def words(snapshot: dict[str, Any], current: bool) -> dict[str, Any]:
+        return {
+            **snapshot,
+            "frequency": program.frequency_text if current else snapshot["frequency"],
+            "items": [item_words(item, current) for item in snapshot["items"]],
+        }
+
+    return (words(before, False) if before else None), words(after, True)
 
 
 def _snapshot_date(value: str | None, year: int) -> str:
@@ -532,7 +575,12 @@ def describe_changes(
         return [
             (
                 f"Program started with {count} exercise{plural}: {names}.",
-                f"Your program “{after['title']}” has {count} exercise{plural}: {names}.",
+                ngettext(
+                    "Your program “%(title)s” has %(count)d exercise: %(names)s.",
+                    "Your program “%(title)s” has %(count)d exercises: %(names)s.",
+                    count,
+                )
+                % {"title": after["title"], "count": count, "names": names},
             )
         ]
     return [
@@ -551,24 +599,25 @@ def _program_changes(
         lines.append(
             (
                 f"Title: {before['title']} → {after['title']}",
-                f"Your program is now called “{after['title']}”.",
+                _("Your program is now called “%(title)s”.") % {"title": after["title"]},
             )
         )
     if before["frequency"] != after["frequency"]:
         lines.append(
             (
                 f"How often: {before['frequency']} → {after['frequency']}",
-                f"You now do your exercises {after['frequency']}.",
+                _("You now do your exercises %(often)s.") % {"often": after["frequency"]},
             )
         )
-    for key, label in [("start_date", "Start date"), ("end_date", "End date")]:
+    for key, label, told in [
+        ("start_date", "Start date", _("Start date of your program: %(date)s.")),
+        ("end_date", "End date", _("End date of your program: %(date)s.")),
+    ]:
         if before[key] != after[key]:
             was, now = _snapshot_date(before[key], year), _snapshot_date(after[key], year)
-            lines.append(
-                (f"{label}: {was} → {now}", f"{label} of your program: {now}."),
-            )
+            lines.append((f"{label}: {was} → {now}", told % {"date": now}))
     if before["note"] != after["note"]:
-        lines.append(("New note from your physio.", "Your physio left you a new note."))
+        lines.append(("New note from your physio.", _("Your physio left you a new note.")))
     return lines
 
 
@@ -577,7 +626,10 @@ def _item_changes(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[s
     old = {item["id"]: item for item in before["items"]}
     new = {item["id"] for item in after["items"]}
     lines = [
-        (f"Removed {item['exercise']}.", f"{item['exercise']} is no longer in your program.")
+        (
+            f"Removed {item['exercise']}.",
+            _("%(name)s is no longer in your program.") % {"name": item["exercise"]},
+        )
         for item in before["items"]
         if item["id"] not in new
     ]
@@ -586,13 +638,17 @@ def _item_changes(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[s
         name, prescription = item["exercise"], item["prescription"]
         if was is None:
             lines.append(
-                (f"Added {name}: {prescription}.", f"New exercise: {name}, {prescription}.")
+                (
+                    f"Added {name}: {prescription}.",
+                    _("New exercise: %(name)s, %(dose)s.") % {"name": name, "dose": prescription},
+                )
             )
         elif was["exercise_id"] != item["exercise_id"]:
             lines.append(
                 (
                     f"{was['exercise']} is now {name}: {prescription}.",
-                    f"{was['exercise']} has changed to {name}: {prescription}.",
+                    _("%(old)s has changed to %(name)s: %(dose)s.")
+                    % {"old": was["exercise"], "name": name, "dose": prescription},
                 )
             )
         else:
@@ -606,12 +662,15 @@ def _same_exercise_changes(
     name, prescription = item["exercise"], item["prescription"]
     lines = []
     if was["dose"] != item["dose"]:
-        lines.append((f"{name}: {_dose_change(was, item)}", f"{name} is now {prescription}."))
+        now = _("%(name)s is now %(dose)s.") % {"name": name, "dose": prescription}
+        lines.append((f"{name}: {_dose_change(was, item)}", now))
     if was["own_frequency"] != item["own_frequency"]:
         often = item["own_frequency"] or program_frequency
-        lines.append((f"{name}: how often is now {often}", f"{name} is now {prescription}."))
+        now = _("%(name)s is now %(dose)s.") % {"name": name, "dose": prescription}
+        lines.append((f"{name}: how often is now {often}", now))
     if was["note"] != item["note"] and item["note"]:
-        lines.append((f"{name}: new note: {item['note']}", f"New note for {name}: {item['note']}"))
+        told = _("New note for %(name)s: %(note)s") % {"name": name, "note": item["note"]}
+        lines.append((f"{name}: new note: {item['note']}", told))
     return lines
 
 
@@ -624,7 +683,8 @@ def _order_changes(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[
     if kept_before == kept_after:
         return []
     order = ", ".join(item["exercise"] for item in after["items"])
-    return [(f"New order: {order}.", f"Your exercises are now in this order: {order}.")]
+    told = _("Your exercises are now in this order: %(order)s.") % {"order": order}
+    return [(f"New order: {order}.", told)]
 
 
 def _dose_change(was: dict[str, Any], now: dict[str, Any]) -> str:

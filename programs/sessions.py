@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from clinic.models import AuditAction
 from programs.adherence import program_window
@@ -91,12 +92,14 @@ def missed_days(program: Program, logged: set[date], today: date) -> list[date]:
 def check_log_day(program: Program, day: date, today: date) -> None:
     """Raise LogError unless the patient may log this program on that day."""
     if day > today:
-        raise LogError("You can't log a session for a day that hasn't happened yet.")
+        raise LogError(_("You can't log a session for a day that hasn't happened yet."))
     if day < today - timedelta(days=BACKDATE_DAYS):
-        raise LogError(f"You can log sessions up to {BACKDATE_DAYS} days back.")
+        raise LogError(
+            _("You can log sessions up to %(days)d days back.") % {"days": BACKDATE_DAYS}
+        )
     window = program_window(program, today)
     if window is None or not (window[0] <= day <= window[1]):
-        raise LogError("Your program did not run on that day.")
+        raise LogError(_("Your program did not run on that day."))
 
 
 @dataclass
@@ -112,9 +115,11 @@ class EntryValues:
 class StaleLog(LogError):
     def __init__(self) -> None:
         super().__init__(
-            "This session was changed after you opened this page (perhaps on another device), "
-            "so nothing was saved. The page now shows the latest answers: change them again "
-            "if you need to."
+            _(
+                "This session was changed after you opened this page (perhaps on another "
+                "device), so nothing was saved. The page now shows the latest answers: change "
+                "them again if you need to."
+            )
         )
 
 
@@ -139,7 +144,7 @@ def log_session(
     a log). When the log has moved on since, StaleLog is raised and nothing is saved, so an
     older form can never restore older answers over a later edit."""
     if difficulty and difficulty not in Difficulty.values:
-        raise LogError("Choose how hard the session felt from the list.")
+        raise LogError(_("Choose how hard the session felt from the list."))
     existing = SessionLog.objects.filter(token=token).first()
     if existing is not None:
         return existing, False
@@ -147,7 +152,7 @@ def log_session(
         with transaction.atomic():
             version = program.versions.order_by("-number").first()
             if version is None:
-                raise LogError("This program is not active yet.")
+                raise LogError(_("This program is not active yet."))
             log = (
                 SessionLog.objects.select_for_update()
                 .filter(program=program, date=day, slot=slot)

@@ -35,6 +35,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import translation
 from django.utils.crypto import salted_hmac
 
 from clinic.models import Patient
@@ -47,7 +48,6 @@ from programs.pain import threshold_for
 logger = logging.getLogger(__name__)
 
 FOLDER = "handouts"
-LANGUAGE = "en"  # the one language handouts are printed in so far
 PLACEHOLDER = "exercises/illustrations/placeholder.svg"
 TEMPLATES = ["base.html", "handout.html", "_exercise.html", "print.css"]
 
@@ -83,13 +83,23 @@ def templates_digest() -> str:
     return "".join(file_digest(str(folder / name)) for name in TEMPLATES)
 
 
+def messages_digest(language: str) -> str:
+    """A digest of the language's interface text (its message file): a new translation of a
+    heading prints a new handout. English is the text in the templates themselves."""
+    path = Path(settings.BASE_DIR) / "locale" / language / "LC_MESSAGES" / "django.po"
+    return file_digest(str(path)) if path.exists() else ""
+
+
 def exercise_printed(exercise: Exercise) -> list[object]:
-    """What the handout prints of an exercise: its wording and its picture."""
+    """What the handout prints of an exercise: its wording (in the language being spoken) and
+    its picture."""
+    words = exercise.words
     return [
-        exercise.name,
-        exercise.steps,
-        exercise.cues,
-        exercise.mistakes,
+        words.language,
+        words.name,
+        words.steps,
+        words.cues,
+        words.mistakes,
         exercise.image.name or "",  # uploads get a new random name each time
         "" if exercise.image else drawing_digest(exercise.illustration or PLACEHOLDER),
         picture_alt(exercise),
@@ -104,7 +114,8 @@ def copy_name(
     clinic = program.require_clinic()
     clinician = patient.primary_clinician
     printed = {
-        "language": LANGUAGE,
+        "language": translation.get_language(),
+        "messages": messages_digest(translation.get_language() or "en"),
         "day": today,
         "paper": clinic.paper_size,
         "portal": portal_url,

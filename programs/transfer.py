@@ -32,6 +32,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, npgettext
 
 from clinic.audit import record
 from clinic.forms import one_line
@@ -85,9 +87,9 @@ EXERCISE_REQUIRED = {
 }
 EXERCISE_KEYS = {"slug", *EXERCISE_FIELDS, "equipment", "target_muscles", "dose"}
 ONE_LINE = {
-    "image_alt": "The picture description",
-    "media_credit": "Who made it",
-    "media_licence": "The licence",
+    "image_alt": gettext_lazy("The picture description"),
+    "media_credit": gettext_lazy("Who made it"),
+    "media_licence": gettext_lazy("The licence"),
 }
 LINK_KEYS = {"from", "to", "kind", "note", "reverse_note"}
 TEMPLATE_FIELDS = [
@@ -228,16 +230,18 @@ def _refuse_constant(name: str) -> None:
 def read_upload(upload: UploadedFile) -> Any:
     """The uploaded file's JSON, or ImportRefused saying why it is not a JSON file we read."""
     if upload.size is None or upload.size > MAX_BYTES:
-        raise ImportRefused(["The file is larger than 5 MB. Export files are much smaller."])
+        raise ImportRefused([_("The file is larger than 5 MB. Export files are much smaller.")])
     content = upload.read(MAX_BYTES + 1)
     try:
         text = content.decode("utf-8-sig")
         data = json.loads(text, parse_constant=_refuse_constant)
     except UnicodeDecodeError:
-        raise ImportRefused(["This is not a JSON file: it is not text (UTF-8)."]) from None
+        raise ImportRefused([_("This is not a JSON file: it is not text (UTF-8).")]) from None
     except (ValueError, RecursionError) as error:
-        reason = "it nests too deep" if isinstance(error, RecursionError) else str(error)[:150]
-        raise ImportRefused([f"This is not a JSON file, or it is damaged: {reason}."]) from None
+        reason = _("it nests too deep") if isinstance(error, RecursionError) else str(error)[:150]
+        raise ImportRefused(
+            [_("This is not a JSON file, or it is damaged: %(reason)s.") % {"reason": reason}]
+        ) from None
     if problem := _shape_problem(data):
         raise ImportRefused([problem])
     return data
@@ -250,14 +254,14 @@ def _shape_problem(data: Any) -> str | None:
     while stack:
         value, depth = stack.pop()
         if depth > MAX_DEPTH:
-            return "The file nests deeper than an export of exercises and templates does."
+            return _("The file nests deeper than an export of exercises and templates does.")
         if isinstance(value, dict):
             stack.extend((key, depth + 1) for key in value)
             stack.extend((item, depth + 1) for item in value.values())
         elif isinstance(value, list):
             stack.extend((item, depth + 1) for item in value)
         elif isinstance(value, str) and "\x00" in value:
-            return "The file holds a NUL character, which no text may hold."
+            return _("The file holds a NUL character, which no text may hold.")
     return None
 
 
@@ -268,28 +272,31 @@ def _type_problem(model_field: Any, value: Any) -> str | None:
     """Whether a JSON value has the type the model field stores (before the model's own rules
     judge the value itself)."""
     if value is None:
-        return None if model_field.null else "must not be empty (null)"
+        return None if model_field.null else _("must not be empty (null)")
     if isinstance(model_field, models.BooleanField):
         ok = isinstance(value, bool)
-        expected = "true or false"
+        expected = _("true or false")
     elif isinstance(model_field, models.DecimalField):
         ok = isinstance(value, int | float | str) and not isinstance(value, bool)
-        expected = "a number"
+        expected = _("a number")
     elif isinstance(model_field, models.IntegerField):
         ok = isinstance(value, int) and not isinstance(value, bool)
-        expected = "a whole number"
+        expected = _("a whole number")
     elif isinstance(model_field, models.JSONField):
         ok = isinstance(value, list) and all(isinstance(line, str) for line in value)
-        expected = "a list of texts"
+        expected = _("a list of texts")
     else:
         ok = isinstance(value, str)
-        expected = "a text"
+        expected = _("a text")
     if not ok:
-        return f"must be {expected}, not {json.dumps(value)[:40]}"
+        return _("must be %(expected)s, not %(value)s") % {
+            "expected": expected,
+            "value": json.dumps(value)[:40],
+        }
     if model_field.blank and value == "":
         return None
-    if model_field.choices and value not in {choice for choice, _ in model_field.choices}:
-        return f"{value!r} is not a valid choice"
+    if model_field.choices and value not in {choice for choice, _label in model_field.choices}:
+        return _("%(value)r is not a valid choice") % {"value": value}
     return None
 
 
@@ -337,12 +344,27 @@ class ImportResult:
     templates_updated: int = 0
 
     def __str__(self) -> str:
-        parts = [f"{plural(self.exercises_added, 'exercise')} added"]
-        if self.exercises_updated:
-            parts.append(f"{self.exercises_updated} updated")
-        parts.append(f"{plural(self.templates_added, 'template')} added")
-        if self.templates_updated:
-            parts.append(f"{self.templates_updated} updated")
+        # "N updated" follows the count it belongs to; its context tells translators which.
+        added, updated = self.exercises_added, self.exercises_updated
+        parts = [
+            ngettext("%(count)d exercise added", "%(count)d exercises added", added)
+            % {"count": added}
+        ]
+        if updated:
+            parts.append(
+                npgettext("exercises", "%(count)d updated", "%(count)d updated", updated)
+                % {"count": updated}
+            )
+        added, updated = self.templates_added, self.templates_updated
+        parts.append(
+            ngettext("%(count)d template added", "%(count)d templates added", added)
+            % {"count": added}
+        )
+        if updated:
+            parts.append(
+                npgettext("templates", "%(count)d updated", "%(count)d updated", updated)
+                % {"count": updated}
+            )
         return ", ".join(parts)
 
 
@@ -390,14 +412,21 @@ class Reader:
         if len(problems) <= MAX_PROBLEMS:
             return problems
         more = len(problems) - MAX_PROBLEMS
-        return [*problems[:MAX_PROBLEMS], f"… and {plural(more, 'more problem')}."]
+        return [
+            *problems[:MAX_PROBLEMS],
+            ngettext("… and %(count)d more problem.", "… and %(count)d more problems.", more)
+            % {"count": more},
+        ]
 
     def _top(self, data: Any) -> dict[str, list[Any]]:
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ImportRefused(
                 [
-                    "This is not an export of exercises and templates "
-                    f'(its "format" is not "{FORMAT}").'
+                    _(
+                        'This is not an export of exercises and templates (its "format" is not '
+                        '"%(format)s").'
+                    )
+                    % {"format": FORMAT}
                 ]
             )
         version = data.get("version")
@@ -405,33 +434,44 @@ class Reader:
             newer = type(version) is int and version > VERSION
             raise ImportRefused(
                 [
-                    f"This file is from a newer version of the app (version {version}); "
-                    f"this one reads version {VERSION}. Update the app first."
+                    _(
+                        "This file is from a newer version of the app (version %(version)s); "
+                        "this one reads version %(current)s. Update the app first."
+                    )
+                    % {"version": version, "current": VERSION}
                     if newer
-                    else f"version: must be {VERSION}, not {json.dumps(version)[:40]}"
+                    else _("version: must be %(current)s, not %(value)s")
+                    % {"current": VERSION, "value": json.dumps(version)[:40]}
                 ]
             )
         if unknown := set(data) - TOP_KEYS:
-            raise ImportRefused([f"The file has keys this format does not: {_names(unknown)}."])
+            raise ImportRefused(
+                [_("The file has keys this format does not: %(keys)s.") % {"keys": _names(unknown)}]
+            )
         rows = {}
         for name, limit in MAX_ROWS.items():
             value = data.get(name, [])
             if not isinstance(value, list):
-                raise ImportRefused([f"{name}: must be a list"])
+                raise ImportRefused([_("%(name)s: must be a list") % {"name": name}])
             if len(value) > limit:
-                raise ImportRefused([f"{name}: at most {limit} in one file, not {len(value)}"])
+                raise ImportRefused(
+                    [
+                        _("%(name)s: at most %(limit)d in one file, not %(count)d")
+                        % {"name": name, "limit": limit, "count": len(value)}
+                    ]
+                )
             rows[name] = value
         return rows
 
     def _keys(self, where: str, row: Any, known: set[str], required: set[str]) -> bool:
         """Whether the row is an object with the required keys and no others."""
         if not isinstance(row, dict):
-            self.problem(where, "must be an object ({...})")
+            self.problem(where, _("must be an object ({...})"))
             return False
         if unknown := set(row) - known:
-            self.problem(where, f"unknown keys: {_names(unknown)}")
+            self.problem(where, _("unknown keys: %(keys)s") % {"keys": _names(unknown)})
         if missing := required - set(row):
-            self.problem(where, f"missing: {_names(missing)}")
+            self.problem(where, _("missing: %(keys)s") % {"keys": _names(missing)})
         return not unknown and not missing
 
     def _values(
@@ -494,10 +534,14 @@ class Reader:
         muscles = self._lookup(where, row, "target_muscles", self.muscles)
         slug = row["slug"]
         if not isinstance(slug, str):
-            self.problem(where, "slug: must be a text")
+            self.problem(where, _("slug: must be a text"))
             return
         if slug in self.in_file:
-            self.problem(where, f"slug: {slug!r} is already used by another exercise in the file")
+            self.problem(
+                where,
+                _("slug: %(slug)r is already used by another exercise in the file")
+                % {"slug": slug},
+            )
         self.in_file.add(slug)
         if values is None or dose is None or equipment is None or muscles is None:
             return
@@ -513,7 +557,7 @@ class Reader:
         ok = True
         for name, what in ONE_LINE.items():
             try:
-                one_line(values[name], what)
+                one_line(values[name], str(what))
             except ValidationError as error:
                 self.problem(where, f"{name}: {error.messages[0]}")
                 ok = False
@@ -522,10 +566,13 @@ class Reader:
     def _lookup(self, where: str, row: dict[str, Any], name: str, known: dict[str, Any]) -> Any:
         slugs = row.get(name, [])
         if not isinstance(slugs, list) or not all(isinstance(slug, str) for slug in slugs):
-            self.problem(where, f"{name}: must be a list of slugs")
+            self.problem(where, _("%(name)s: must be a list of slugs") % {"name": name})
             return None
         if unknown := [slug for slug in slugs if slug not in known]:
-            self.problem(where, f"{name}: unknown here: {_names(unknown)}")
+            self.problem(
+                where,
+                _("%(name)s: unknown here: %(slugs)s") % {"name": name, "slugs": _names(unknown)},
+            )
             return None
         return [known[slug] for slug in dict.fromkeys(slugs)]
 
@@ -538,15 +585,22 @@ class Reader:
             return None
         source, slug = value["source"], value["slug"]
         if source not in Source.values:
-            self.problem(where, f"source: {json.dumps(source)[:40]} is not a valid choice")
+            self.problem(
+                where,
+                _("source: %(value)s is not a valid choice") % {"value": json.dumps(source)[:40]},
+            )
             return None
         if source == Source.LIBRARY:
             found = isinstance(slug, str) and slug in self.library
         else:
             found = isinstance(slug, str) and (slug in self.in_file or slug in self.existing)
         if not found:
-            place = "the library" if source == Source.LIBRARY else "the file or the clinic"
-            self.problem(where, f"no exercise {json.dumps(slug)[:60]} in {place}")
+            problem = (
+                _("no exercise %(slug)s in the library")
+                if source == Source.LIBRARY
+                else _("no exercise %(slug)s in the file or the clinic")
+            )
+            self.problem(where, problem % {"slug": json.dumps(slug)[:60]})
             return None
         return source, slug
 
@@ -564,10 +618,10 @@ class Reader:
         if ends[0] is None or ends[1] is None or values is None:
             return
         if Source.CLINIC not in (ends[0][0], ends[1][0]):
-            self.problem(where, "links between two library exercises belong to the library")
+            self.problem(where, _("links between two library exercises belong to the library"))
             return
         if ends[0] == ends[1]:
-            self.problem(where, "an exercise cannot link to itself")
+            self.problem(where, _("an exercise cannot link to itself"))
             return
         link = ExerciseLink(**values)
         if self._valid(where, link, exclude=["source", "target"]):
@@ -598,7 +652,9 @@ class Reader:
 
     def _items(self, where: str, rows: Any) -> list[tuple[Ref, ProgramItem]] | None:
         if not isinstance(rows, list) or len(rows) > MAX_ITEMS:
-            self.problem(where, f"items: must be a list of at most {MAX_ITEMS}")
+            self.problem(
+                where, _("items: must be a list of at most %(count)d") % {"count": MAX_ITEMS}
+            )
             return None
         items = [self._item(f"{where}: items[{index}]", row) for index, row in enumerate(rows)]
         planned = [item for item in items if item is not None]

@@ -10,6 +10,8 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from clinic.access import ClinicianRequest, clinic_admin_required
@@ -20,15 +22,19 @@ from programs.export import json_response
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="Export file",
-        help_text="A .json file exported from this page, here or in another clinic. At most 5 MB.",
+        label=gettext_lazy("Export file"),
+        help_text=gettext_lazy(
+            "A .json file exported from this page, here or in another clinic. At most 5 MB."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": "application/json,.json"}),
     )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if upload.size > transfer.MAX_BYTES:
-            raise forms.ValidationError("The file is larger than 5 MB. Export files are smaller.")
+            raise forms.ValidationError(
+                _("The file is larger than 5 MB. Export files are smaller.")
+            )
         return upload
 
 
@@ -52,7 +58,7 @@ def library_import(request: ClinicianRequest) -> HttpResponse:
         except transfer.ImportRefused as refused:
             form.add_error("file", refused.problems)
         else:
-            messages.success(request, f"Imported: {result}.")
+            messages.success(request, _("Imported: %(result)s.") % {"result": result})
             return redirect("clinic_library_import")
     exercises = Exercise.objects.filter(clinic=clinic)
     context = {

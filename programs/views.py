@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clinic.access import ClinicianRequest, clinician_required, patient_for, patients_for
@@ -35,6 +36,7 @@ from programs.forms import (
 )
 from programs.models import Program, ProgramItem
 from programs.prescribing import ProgramChangeError
+from programs.translated import document_languages, untranslated
 
 SEARCH_RESULTS = 12
 logger = logging.getLogger(__name__)
@@ -60,9 +62,9 @@ class Row:
     def swaps(self) -> list[Swap]:
         """Easier first, then harder, then alternatives beside it."""
         steps = [
-            (LinkKind.REGRESSION, "Easier", "primary", self.ladder.regressions),
-            (LinkKind.PROGRESSION, "Harder", "primary", self.ladder.progressions),
-            (LinkKind.ALTERNATIVE, "Instead", "secondary", self.ladder.alternatives),
+            (LinkKind.REGRESSION, _("Easier"), "primary", self.ladder.regressions),
+            (LinkKind.PROGRESSION, _("Harder"), "primary", self.ladder.progressions),
+            (LinkKind.ALTERNATIVE, _("Instead"), "secondary", self.ladder.alternatives),
         ]
         return [
             Swap(kind, label, style, rung.exercise)
@@ -103,9 +105,12 @@ def builder_context(
         )
         for item in items
     ]
+    languages = document_languages(program.patient)
     return {
         "program": program,
         "rows": rows,
+        "languages": languages,
+        "untranslated": untranslated(items, languages[0][0]) if program.patient else [],
         "settings_form": settings_form or ProgramForm(instance=program, prefix="program"),
         "shows_history": shows_history(program),
         "versions": (
@@ -173,7 +178,7 @@ def program_create(request: ClinicianRequest, pk: int) -> HttpResponse:
         program = prescribing.create_program(
             patient, by=request.user, template=form.cleaned_data["template"], **values
         )
-        messages.success(request, "Draft program created. Add exercises, then activate it.")
+        messages.success(request, _("Draft program created. Add exercises, then activate it."))
         return redirect(program)
     groups = template_groups(
         templates.prefetch_related(
@@ -214,12 +219,12 @@ def template_groups(templates: QuerySet[Program], chosen: str = "") -> list[Temp
     groups = [
         TemplateGroup(label, by_scope[scope], chosen)
         for scope, label in [
-            (Program.Scope.PERSONAL, "Your templates"),
-            (Program.Scope.CLINIC, "Your clinic's templates"),
+            (Program.Scope.PERSONAL, _("Your templates")),
+            (Program.Scope.CLINIC, _("Your clinic's templates")),
         ]
         if by_scope[scope]
     ]
-    parts = [*BodyPart.choices, ("", "Other")]
+    parts = [*BodyPart.choices, ("", _("Other"))]
     groups += [
         TemplateGroup(str(label), by_part[code], chosen) for code, label in parts if by_part[code]
     ]
@@ -328,7 +333,7 @@ def item_move(request: ClinicianRequest, pk: int, item_pk: int) -> HttpResponse:
     item = item_for(program, item_pk)
     step = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
     if step is None:
-        return refused(request, program, ProgramChangeError("Move the exercise up or down."))
+        return refused(request, program, ProgramChangeError(_("Move the exercise up or down.")))
     try:
         prescribing.move_item(item, step, revision=posted_revision(request), by=request.user)
     except ProgramChangeError as error:
@@ -355,7 +360,7 @@ def item_swap(request: ClinicianRequest, pk: int, item_pk: int) -> HttpResponse:
     program = program_for(request.user, pk)
     item = item_for(program, item_pk)
     ladder = ladders_for([item.exercise], request.clinician.clinic)[item.exercise_id]
-    kind, _, exercise_pk = request.POST.get("swap", "").partition(":")
+    kind, _colon, exercise_pk = request.POST.get("swap", "").partition(":")
     by_kind: dict[str, list[Rung]] = {
         LinkKind.PROGRESSION: ladder.progressions,
         LinkKind.REGRESSION: ladder.regressions,
@@ -405,7 +410,8 @@ def program_activate(request: ClinicianRequest, pk: int) -> HttpResponse:
         return refused(request, program, error)
     messages.success(
         request,
-        f"{program.title} is active: {program.require_patient().first_name} can see it now.",
+        _("%(title)s is active: %(name)s can see it now.")
+        % {"title": program.title, "name": program.require_patient().first_name},
     )
     return redirect(program)
 
@@ -416,7 +422,10 @@ def program_discharge(request: ClinicianRequest, pk: int) -> HttpResponse:
     program = program_for(request.user, pk)
     if program.status != Program.Status.ACTIVE:
         raise Http404("Only active programs are discharged.")
-    form = DischargeForm(request.POST if request.method == "POST" else None)
+    form = DischargeForm(
+        request.POST if request.method == "POST" else None,
+        patient_language=program.require_patient().preferred_language,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             discharge_with_summary(
@@ -425,6 +434,7 @@ def program_discharge(request: ClinicianRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 notes=form.cleaned_data["notes"],
                 portal_url=portal_link(request),
+                language=form.cleaned_data["language"] or None,
             )
         except ProgramChangeError as error:
             return refused(request, program, error)
@@ -432,14 +442,19 @@ def program_discharge(request: ClinicianRequest, pk: int) -> HttpResponse:
             logger.exception("Discharge summary of program %s could not be made", program.pk)
             form.add_error(
                 None,
-                "The discharge summary could not be made, so the program was not discharged. "
-                "Nothing was changed: please try again in a moment.",
+                _(
+                    "The discharge summary could not be made, so the program was not "
+                    "discharged. Nothing was changed: please try again in a moment."
+                ),
             )
         else:
             messages.success(
                 request,
-                f"{program.title} was discharged. Everything is kept, and the discharge summary "
-                "is ready to download.",
+                _(
+                    "%(title)s was discharged. Everything is kept, and the discharge summary "
+                    "is ready to download."
+                )
+                % {"title": program.title},
             )
             return redirect(program.require_patient())
     return render(request, "programs/discharge.html", {"program": program, "form": form})
@@ -455,7 +470,7 @@ def program_delete(request: ClinicianRequest, pk: int) -> HttpResponse:
         raise Http404("Library templates cannot be deleted.")
     if request.method == "POST" and request.POST.get("confirm") == "yes":
         prescribing.delete_program(program)
-        messages.success(request, f"{program.title} was deleted.")
+        messages.success(request, _("%(title)s was deleted.") % {"title": program.title})
         return redirect(program.patient if program.patient else "template_list")
     return render(request, "programs/delete.html", {"program": program})
 
@@ -475,7 +490,9 @@ def program_copy(request: ClinicianRequest, pk: int) -> HttpResponse:
         except ProgramChangeError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"A draft copy was made for {patient.full_name}.")
+            messages.success(
+                request, _("A draft copy was made for %(name)s.") % {"name": patient.full_name}
+            )
             return redirect(copy)
     return render(request, "programs/copy.html", {"form": form, "program": program})
 
@@ -497,7 +514,7 @@ def program_save_template(request: ClinicianRequest, pk: int) -> HttpResponse:
                 for name in ["times_per_day", "days_per_week", "weekdays", "note"]
             },
         )
-        messages.success(request, f"Saved as the template {template.title}.")
+        messages.success(request, _("Saved as the template %(title)s.") % {"title": template.title})
         return redirect(template)
     return render(request, "programs/save_template.html", {"form": form, "program": program})
 

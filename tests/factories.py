@@ -2,6 +2,7 @@ import uuid
 from datetime import date
 
 import factory
+from django.utils import timezone
 
 from clinic.models import Clinic, Clinician, Patient, User
 from exercises.models import Exercise
@@ -141,3 +142,28 @@ def logged_session(
         note=note,
     )
     return session
+
+
+def answered_questionnaire(program, day, nprs, ratings=None, occasion="follow_up", groc=None):
+    """An outcome questionnaire answered on `day` (the clinic's), as the portal records one:
+    the NPRS, a rating per PSFS activity given ({activity: rating}), and the GROC if given."""
+    from programs.instruments import GROC, NPRS, PSFS
+    from programs.models import Answer, Questionnaire
+
+    questionnaire = Questionnaire.objects.create(
+        program=program,
+        occasion=occasion,
+        due_on=day,
+        completed_at=timezone.now(),
+        completed_on=day,
+        token=uuid.uuid4(),
+    )
+    rows = [Answer(questionnaire=questionnaire, instrument=NPRS, value=nprs)]
+    rows += [
+        Answer(questionnaire=questionnaire, instrument=PSFS, activity=activity, value=value)
+        for activity, value in (ratings or {}).items()
+    ]
+    if groc is not None:
+        rows.append(Answer(questionnaire=questionnaire, instrument=GROC, value=groc))
+    Answer.objects.bulk_create(rows)
+    return questionnaire

@@ -239,6 +239,13 @@ MATRIX: dict[str, Case] = {
         named("portal_session_done", pk=lambda w: w.session.pk), PATIENT_A_ONLY
     ),
     "program_handout": Case(named("program_handout", pk=program_pk), CLINIC_A_ONLY),
+    "questionnaire_send": Case(
+        named("questionnaire_send", pk=program_pk), ALL_405, CLINIC_A_CHANGES
+    ),
+    # An empty POST names none of the activities shown: refused as stale, back to the page.
+    "psfs_activities": Case(
+        named("psfs_activities", pk=program_pk), CLINIC_A_ONLY, CLINIC_A_CHANGES
+    ),
     "program_discharge_summary": Case(
         named("program_discharge_summary", pk=lambda w: w.discharged.pk), CLINIC_A_ONLY
     ),
@@ -248,6 +255,12 @@ MATRIX: dict[str, Case] = {
         CLINIC_A_CHANGES,
     ),
     "portal_handout": Case(named("portal_handout", pk=program_pk), PATIENT_A_ONLY),
+    # A POST with no answers is sent back to the form (stale: it names no occasion).
+    "portal_questionnaire": Case(
+        named("portal_questionnaire", pk=program_pk),
+        PATIENT_A_ONLY,
+        outcome(404, anon=302, patient_a=302),
+    ),
     "portal_discharge_summary": Case(
         named("portal_discharge_summary", pk=lambda w: w.discharged.pk), PATIENT_A_ONLY
     ),
@@ -308,6 +321,12 @@ MATRIX: dict[str, Case] = {
         named("exercise_edit", pk=clinic_a_exercise_pk),
         outcome(404, anon=302, **CLINIC_A_STAFF),
         outcome(404, anon=302, **CLINIC_A_STAFF),
+    ),
+    # A clinic's own exercise in Spanish; an empty form saves no text and goes back.
+    "exercise_text": Case(
+        named("exercise_text", pk=clinic_a_exercise_pk, language=lambda w: "es"),
+        outcome(404, anon=302, **CLINIC_A_STAFF),
+        outcome(404, anon=302, **CLINIC_A_STAFF_REDIRECT),
     ),
     "exercise_archive": Case(
         named("exercise_archive", pk=clinic_a_exercise_pk),

@@ -10,11 +10,12 @@ from django.utils import timezone
 from clinic.models import Patient
 from exercises.loader import load_library
 from programs import handouts
-from programs.models import Program, ProgramVersion
+from programs.models import Program, ProgramVersion, PsfsActivity
 from programs.sessions import EntryValues, log_session
 from tests.conftest import client_for
 from tests.factories import active_program, logged_session
 from tests.test_handouts import read
+from tests.test_outcomes_documents import answered
 
 
 @pytest.fixture
@@ -139,13 +140,19 @@ def test_the_summary_costs_the_same_queries_after_30_and_180_days(
     load_library()
     short, long = course(patient_a, clinician_a, 30), course(patient_a2, clinician_a, 180)
     for program in (short, long):
+        # an outcome questionnaire every two weeks: 3 and 13 of them
+        stairs = PsfsActivity.objects.create(program=program, text="Stairs")
+        for back in range(0, (program.today() - program.start_date).days + 1, 14):
+            answered(program, program.start_date + timedelta(days=back), 5, {stairs: 4})
         program = Program.objects.select_related("patient__clinic", "clinic").get(pk=program.pk)
-        # items, primary clinician and their user, latest version, pain per day or week,
-        # sessions, exercises done, the whole course's adherence (versions, done counts), the
-        # weekly adherence (the same two)
-        with django_assert_num_queries(11):
+        # items and their exercises' texts, primary clinician and their user, latest version,
+        # pain per day or week, sessions, exercises done, the whole course's adherence
+        # (versions, done counts), the weekly adherence (the same two), the outcome
+        # questionnaires (answered ones, their answers, the activities)
+        with django_assert_num_queries(15):
             handouts.discharge_summary(program, "https://physio.example/")
     assert "30 (60 exercises done)" in pages[0] and "180 (360 exercises done)" in pages[1]
+    assert all("0: no clinically important change" in page for page in pages)
 
 
 def test_a_long_course_charts_the_worst_pain_of_each_week(db, clinician_a, patient_a, pages):

@@ -100,9 +100,10 @@ def test_a_repeated_download_costs_a_fixed_few_queries(
     client = client_for(clinician_a.user)
     url = reverse("program_handout", args=[program.pk])
     client.get(url)
-    # the session, the user, the clinician, the program, its items, the patient with their
-    # physio, the download row, the audit entry, and the session saved (three)
-    with django_assert_num_queries(11):
+    # the session, the user, the clinician, the program, its items and their exercises' text
+    # in other languages, the patient with their physio, the download row, the audit entry,
+    # and the session saved (three)
+    with django_assert_num_queries(12):
         response = client.get(url)
     assert response.status_code == 200 and len(renders) == 1
 

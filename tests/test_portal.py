@@ -380,9 +380,10 @@ def test_today_and_history_query_counts_do_not_grow(
     make_sessions(program, count)
     client = client_for(patient_a.user)
     client.get(reverse("portal_home"))
-    # session, user, patient, programs, items, then for the program: versions, done counts,
-    # recent logs, streak days; finished programs; the audit entry; then session save (3)
-    with django_assert_num_queries(14):
+    # session, user, patient, programs, items, their exercises' other languages, then for the
+    # program: versions, done counts, recent logs, streak days; finished programs; the open
+    # questionnaires; the audit entry; then session save (3)
+    with django_assert_num_queries(16):
         client.get(reverse("portal_home"))
     # session, user, patient, count, page of sessions, their entries, the audit entry,
     # session save (3)

@@ -82,11 +82,15 @@ def test_patient_list(data):
 
 def test_patient_record(data):
     client = client_for(data["patient"].primary_clinician.user)
-    assert steady(client, data["patient"].get_absolute_url()) == 28
+    # 3 more since outcome measures: the summary's questionnaires, and the record's
+    # questionnaires and activities (their answers are read only when there are some)
+    assert steady(client, data["patient"].get_absolute_url()) == 31
 
 
 def test_today(data):
-    assert steady(client_for(data["patient"].user), reverse("portal_home")) == 14
+    # 2 more since outcome measures and languages: the items' text in other languages and the
+    # open questionnaires
+    assert steady(client_for(data["patient"].user), reverse("portal_home")) == 16
 
 
 def test_history(data):
@@ -95,7 +99,8 @@ def test_history(data):
 
 def test_log_form(data):
     url = reverse("portal_log", args=[data["program"].pk])
-    assert steady(client_for(data["patient"].user), url) == 10
+    # one more since languages: the items' text in other languages
+    assert steady(client_for(data["patient"].user), url) == 11
 
 
 def test_log_post(data):
@@ -115,7 +120,7 @@ def test_log_post(data):
             f"reason-{item.pk}": "",
         }
     assert program.items.count() == 7  # the entries are written in one query whatever their number
-    assert queries(client, "post", url, form, expect=302) == 19
+    assert queries(client, "post", url, form, expect=302) == 20
     assert SessionLog.objects.filter(program=program, date=today).count() == 1
 
 
@@ -132,9 +137,10 @@ def test_handout_first_and_repeated_download(data):
     fresh = queries(client, "get", url)
     repeated = queries(client, "get", url)
     # The first renders: the program, its items and versions, the stored copy's key, the
-    # render places and the user's turns, the download and the audit entry. The second reads
-    # the stored copy back and takes no render turn.
-    assert (fresh, repeated) == (26, 11)
+    # render places and the user's turns, the download and the audit entry; the exercises'
+    # text in other languages, for the key and for the render. The second reads the stored
+    # copy back and takes no render turn.
+    assert (fresh, repeated) == (28, 12)
 
 
 def test_discharge_summary_made_again(data):
@@ -147,4 +153,5 @@ def test_discharge_summary_made_again(data):
     client = client_for(data["admin"])
     client.get(reverse("dashboard"))
     url = reverse("program_regenerate_summary", args=[discharged.pk])
-    assert queries(client, "post", url, expect=302) == 35
+    # three more since outcome measures (the questionnaires, their answers, the activities)
+    assert queries(client, "post", url, expect=302) == 38

@@ -30,6 +30,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django_otp import login as otp_login  # type: ignore[import-untyped, unused-ignore]
 from django_otp.oath import TOTP  # type: ignore[import-untyped, unused-ignore]
 from django_otp.plugins.otp_static.models import (  # type: ignore[import-untyped, unused-ignore]
@@ -66,10 +67,12 @@ class Status(models.TextChoices):
 def required_because(user: Any) -> str:
     """Why this person must use two-step sign-in, in their words; empty if they need not."""
     if user.is_staff and settings.TWO_STEP_REQUIRED_FOR_OPERATORS:
-        return "Operators must use two-step sign-in."
+        return gettext("Operators must use two-step sign-in.")
     clinician = clinician_for(user)
     if clinician is not None and clinician.clinic.two_step_required:
-        return f"{clinician.clinic.name} requires two-step sign-in for its staff."
+        return gettext("%(clinic)s requires two-step sign-in for its staff.") % {
+            "clinic": clinician.clinic.name
+        }
     return ""
 
 
@@ -138,8 +141,9 @@ class CodeCheck:
         until = self.refused_until or timezone.now()
         seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
         if seconds < 90:
-            return f"{seconds} second{'s' if seconds != 1 else ''}"
-        return f"{math.ceil(seconds / 60)} minutes"
+            return ngettext("%(count)d second", "%(count)d seconds", seconds) % {"count": seconds}
+        minutes = math.ceil(seconds / 60)
+        return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
 
 
 def check_code(user: Any, code: str) -> CodeCheck:

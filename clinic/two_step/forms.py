@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext, gettext_lazy
 
 from clinic.two_step.devices import CodeCheck, check_code, confirms_key, normalise
 
@@ -28,11 +29,12 @@ class CodeForm(forms.Form):
     (and throttled) against their own devices."""
 
     code = forms.CharField(
-        label="Code",
+        label=gettext_lazy("Code"),
         max_length=24,
         widget=code_input(),
-        help_text="The 6-digit code your authenticator app shows now, or one of your recovery "
-        "codes.",
+        help_text=gettext_lazy(
+            "The 6-digit code your authenticator app shows now, or one of your recovery codes."
+        ),
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -44,21 +46,25 @@ class CodeForm(forms.Form):
         code = normalise(self.cleaned_data["code"])
         if not code.isalnum():
             raise forms.ValidationError(
-                "Type the 6 digits from your authenticator app, or a recovery code of letters "
-                "and numbers.",
+                gettext(
+                    "Type the 6 digits from your authenticator app, or a recovery code of "
+                    "letters and numbers."
+                ),
                 code="format",
             )
         self.check = check_code(self.user, code)
         if self.check.refused_until is not None:
             raise forms.ValidationError(
-                "Too many wrong codes. For your safety, wait "
-                f"{self.check.wait_words()} and try again.",
+                gettext("Too many wrong codes. For your safety, wait %(wait)s and try again.")
+                % {"wait": self.check.wait_words()},
                 code="throttled",
             )
         if not self.check.accepted:
             raise forms.ValidationError(
-                "That code is not right. Type the code your app shows now (it changes every "
-                "30 seconds), or a recovery code you have not used yet.",
+                gettext(
+                    "That code is not right. Type the code your app shows now (it changes "
+                    "every 30 seconds), or a recovery code you have not used yet."
+                ),
                 code="wrong",
             )
         return code
@@ -68,10 +74,10 @@ class SetUpForm(forms.Form):
     """The code the newly added authenticator app shows, proving it holds the secret."""
 
     code = forms.CharField(
-        label="Code from the app",
+        label=gettext_lazy("Code from the app"),
         max_length=12,
         widget=code_input(inputmode="numeric"),
-        help_text="6 digits. Spaces are fine.",
+        help_text=gettext_lazy("6 digits. Spaces are fine."),
     )
 
     def __init__(self, *args: Any, key: str, **kwargs: Any) -> None:
@@ -84,8 +90,10 @@ class SetUpForm(forms.Form):
         self.time_step = confirms_key(self.key, code)
         if self.time_step is None:
             raise forms.ValidationError(
-                "That code does not match. Check that the app added “Physio HEP” with your "
-                "email address, then type the code it shows now.",
+                gettext(
+                    "That code does not match. Check that the app added “Physio HEP” with your "
+                    "email address, then type the code it shows now."
+                ),
                 code="wrong",
             )
         return code

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clinic.two_step import devices
@@ -49,9 +50,13 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 def warn_about_recovery_codes(request: HttpRequest) -> None:
     left = devices.recovery_codes_left(request.user)
-    text = f"You used a recovery code. You have {left} left."
+    text = ngettext(
+        "You used a recovery code. You have %(left)d left.",
+        "You used a recovery code. You have %(left)d left.",
+        left,
+    ) % {"left": left}
     if left <= FEW_RECOVERY_CODES:
-        text += " Make new ones on the sign-in security page."
+        text += " " + gettext("Make new ones on the sign-in security page.")
     messages.warning(request, text)
 
 
@@ -113,17 +118,19 @@ def security(request: HttpRequest) -> HttpResponse:
 def turn_off(request: HttpRequest) -> HttpResponse:
     """Turn two-step sign-in off, after a code, unless it is required of this person."""
     if not devices.has_two_step(request.user):
-        messages.info(request, "Two-step sign-in is already off.")
+        messages.info(request, gettext("Two-step sign-in is already off."))
         return redirect("account_security")
     if reason := devices.required_because(request.user):
-        messages.error(request, f"{reason} It can't be turned off.")
+        messages.error(request, gettext("%(reason)s It can't be turned off.") % {"reason": reason})
         return redirect("account_security")
     form = CodeForm(request.POST, user=request.user, prefix="off")
     if not form.is_valid():
         return security_page(request, off_form=form)
     devices.turn_off(request.user)
     devices.refresh_status(request)
-    messages.success(request, "Two-step sign-in is off. You sign in with your password alone.")
+    messages.success(
+        request, gettext("Two-step sign-in is off. You sign in with your password alone.")
+    )
     return redirect("account_security")
 
 
@@ -132,7 +139,7 @@ def turn_off(request: HttpRequest) -> HttpResponse:
 def renew_recovery_codes(request: HttpRequest) -> HttpResponse:
     """Ten new recovery codes, after a code; the old ones stop working."""
     if not devices.has_two_step(request.user):
-        messages.info(request, "Two-step sign-in is off, so there are no recovery codes.")
+        messages.info(request, gettext("Two-step sign-in is off, so there are no recovery codes."))
         return redirect("account_security")
     form = CodeForm(request.POST, user=request.user, prefix="renew")
     if not form.is_valid():
