@@ -1,7 +1,7 @@
 """Which language a page speaks: the patient's own on their pages, English for staff, the
 browser's for a signed-out visitor; and the dose in the patient's words."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -144,3 +144,22 @@ def test_what_changed_is_told_in_the_patients_language(program, patient_a, clini
     with translation.override("es"):
         name, dose = bridge.words.name, item.prescription_text
     assert f"Ejercicio nuevo: {name}, {dose}." in page
+
+
+def test_charts_keep_their_numbers_readable_to_svg_in_spanish():
+    """Spanish writes 12,5 where SVG needs 12.5: a chart's coordinates are never localised,
+    while its words are."""
+    import re
+
+    from programs.adherence import Adherence
+    from programs.charts import adherence_chart, pain_chart
+
+    monday = date(2026, 10, 5)
+    weeks = [(monday + timedelta(weeks=n), Adherence(done=n, scheduled=7)) for n in range(7)]
+    pain = {"Overall": [(monday + timedelta(days=n), n % 10) for n in range(0, 40, 3)]}
+    with translation.override("es"):
+        charts = [adherence_chart(weeks), pain_chart(pain)]
+    for chart in charts:
+        numbers = re.findall(r' (?:x|y|x1|x2|y1|y2|width|height|cx|cy)="([^"]*)"', str(chart.svg))
+        assert numbers and all("," not in number for number in numbers)
+    assert "Cumplimiento" in str(charts[0].svg) or "semana" in str(charts[0].svg)
