@@ -424,7 +424,11 @@ def store_discharge_summary(program: Program, portal_url: str, language: str | N
     earlier = program.discharge_summary.name or ""
     pdf = discharge_summary(program, portal_url, language).pdf
     program.discharge_summary.save("discharge-summary.pdf", ContentFile(pdf), save=False)
-    Program.objects.filter(pk=program.pk).update(discharge_summary=program.discharge_summary.name)
+    program.discharge_summary_made_at = timezone.now()
+    Program.objects.filter(pk=program.pk).update(
+        discharge_summary=program.discharge_summary.name,
+        discharge_summary_made_at=program.discharge_summary_made_at,
+    )
     if earlier and earlier != program.discharge_summary.name:
         storage = program.discharge_summary.storage
         transaction.on_commit(lambda: storage.delete(earlier))

@@ -159,6 +159,7 @@ class Program(FrequencyFields):
         blank=True,
         help_text="The PDF given at discharge, kept as it was.",
     )
+    discharge_summary_made_at = models.DateTimeField(null=True, blank=True)
     note_translations = models.JSONField(
         default=dict,
         blank=True,

@@ -32,7 +32,7 @@ from programs.access import program_for
 from programs.audit import questionnaire_event
 from programs.charts import Chart, outcome_chart
 from programs.instruments import INSTRUMENTS, MAX_ACTIVITIES, NPRS, PSFS
-from programs.models import Answer, Program, PsfsActivity, Questionnaire
+from programs.models import Answer, Occasion, Program, PsfsActivity, Questionnaire
 from programs.questionnaires import remind
 
 IMPORTANT_FOR_ONE = INSTRUMENTS[PSFS].important_for_one or 0
@@ -107,6 +107,19 @@ class ProgramOutcomes:
     @property
     def can_send(self) -> bool:
         return self.program.status == Program.Status.ACTIVE
+
+    @property
+    def answered_after_summary(self) -> bool:
+        """The patient answered the discharge questionnaire after the discharge summary was
+        made, so the summary lacks their rating of change: it should be made again."""
+        program = self.program
+        made = program.discharge_summary_made_at or program.discharged_at
+        if not program.discharge_summary or made is None:
+            return False
+        return any(
+            q.occasion == Occasion.DISCHARGE and q.completed_at and q.completed_at > made
+            for q in program.questionnaires.all()
+        )
 
     @property
     def groc_words(self) -> str:

@@ -474,3 +474,30 @@ def test_the_clinician_sets_how_often_the_program_asks(program, clinician_a):
     assert "less than or equal to 12" in response.content.decode()
     program.refresh_from_db()
     assert program.outcome_every_weeks == 4
+
+
+def test_a_discharge_answer_after_the_summary_asks_for_a_new_summary(
+    program, clinician_a, patient_a
+):
+    import io
+
+    from pypdf import PdfReader
+
+    client = client_for(clinician_a.user)
+    client.post(reverse("program_discharge", args=[program.pk]), {"revision": program.revision})
+    program.refresh_from_db()
+    assert program.status == Program.Status.DISCHARGED and program.discharge_summary
+    notice = "answered the discharge questionnaire after the discharge summary was made"
+    assert notice not in client.get(patient_a.get_absolute_url()).content.decode()
+
+    answered(program, program.end_date, 3, occasion=Occasion.DISCHARGE, groc=6)
+    assert notice in client.get(patient_a.get_absolute_url()).content.decode()
+
+    client.post(reverse("program_regenerate_summary", args=[program.pk]))
+    assert notice not in client.get(patient_a.get_absolute_url()).content.decode()
+    pdf = client.get(reverse("program_discharge_summary", args=[program.pk]))
+    reader = PdfReader(
+        io.BytesIO(b"".join(pdf.streaming_content) if pdf.streaming else pdf.content)
+    )
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert "Much better" in text
