@@ -150,3 +150,68 @@ def test_an_english_speaking_patient_of_the_same_clinic_reads_english(
     assert_accessible(page)
     context.close()
     assert outside == []
+
+
+def test_the_clinician_prints_in_either_language_and_writes_their_own_exercise_in_spanish(
+    page: Page, live_server, clinician_a, patient_a
+):
+    from programs import prescribing
+    from tests.factories import ExerciseFactory
+
+    load_library()
+    patient_a.preferred_language = "es"
+    patient_a.save()
+    program = active_program(patient_a, clinician_a)
+    own = ExerciseFactory(
+        clinic=clinician_a.clinic, name="Towel squeeze", steps=["Sit down.", "Squeeze."]
+    )
+    prescribing.add_item(program, own, revision=None, by=clinician_a.user)
+
+    sign_in(page, live_server.url, "carl@northside.example", PASSWORD)
+    page.goto(live_server.url + program.get_absolute_url())
+    notice = page.locator(".untranslated")
+    expect(notice).to_contain_text("not fully written in Español")
+    expect(notice).to_contain_text("Towel squeeze")
+    assert_accessible(page)
+    with page.expect_download() as english:
+        page.get_by_role("link", name="Handout (PDF, English)").click()
+    assert "Reverse clamshell" in pdf_text(english.value)
+    with page.expect_download() as own_language:
+        page.get_by_role("link", name="Handout (PDF, Español)").click()
+    assert spanish("reverse-clamshell") in pdf_text(own_language.value)
+
+    page.goto(live_server.url + own.get_absolute_url())
+    page.get_by_role("link", name="Text in Español").click()
+    assert_accessible(page)
+    for label, spanish_text in [
+        ("Name", "Apretar la toalla"),
+        ("Summary", "Apriete una toalla entre las rodillas."),
+        ("Purpose", "Fortalece la parte de adentro del muslo."),
+        ("Steps", "Siéntese.\nApriete la toalla."),
+    ]:
+        page.get_by_label(label, exact=True).fill(spanish_text)
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("The Español text of Towel squeeze was saved.")).to_be_visible()
+    page.goto(live_server.url + program.get_absolute_url())
+    expect(page.locator(".untranslated")).to_have_count(0)
+    assert_accessible(page)
+
+
+def test_a_patient_switches_the_portal_to_spanish(browser, live_server, clinician_a, patient_a):
+    load_library()
+    active_program(patient_a, clinician_a)
+    context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True)
+    phone = context.new_page()
+    sign_in(phone, live_server.url, "pat@example.com", PASSWORD)
+    phone.get_by_role("button", name="Show menu").click()
+    phone.get_by_role("link", name="Reminders").click()
+    phone.get_by_label("Español").check()
+    phone.get_by_role("button", name="Save language").click()
+    expect(phone.get_by_text("Se guardó su idioma.")).to_be_visible()
+    expect(phone.get_by_role("heading", name="Idioma")).to_be_visible()
+    assert_accessible(phone)
+    phone.get_by_role("button", name="Mostrar menú").click()
+    phone.get_by_role("link", name="Hoy", exact=True).click()
+    expect(phone.get_by_role("heading", name="Hola, Pat")).to_be_visible()
+    expect(phone.get_by_role("heading", name=f"1. {spanish('clamshell')}")).to_be_visible()
+    context.close()

@@ -91,9 +91,11 @@ def test_the_builder_names_exercises_without_the_patients_language(spanish_progr
 
     prescribing.add_item(spanish_program, own, revision=None, by=clinician_a.user)
     page = client_for(clinician_a.user).get(spanish_program.get_absolute_url()).content.decode()
-    assert "no text in Español" in page
-    assert "Towel squeeze" in page.split("no text in Español")[1].split("</ul>")[0]
-    assert "Reverse clamshell" not in page.split("no text in Español")[1].split("</ul>")[0]
+    assert "not fully written in Español" in page
+    assert "Towel squeeze" in page.split("not fully written in Español")[1].split("</ul>")[0]
+    assert (
+        "Reverse clamshell" not in page.split("not fully written in Español")[1].split("</ul>")[0]
+    )
     assert "Handout (PDF, Español)" in page and "Handout (PDF, English)" in page
 
 
@@ -101,7 +103,7 @@ def test_an_english_patients_builder_has_one_handout_and_no_warning(db, clinicia
     load_library()
     program = active_program(patient_a, clinician_a)
     page = client_for(clinician_a.user).get(program.get_absolute_url()).content.decode()
-    assert "no text in" not in page
+    assert "not fully written in" not in page
     assert "Handout (PDF)" in page
 
 
