@@ -1,5 +1,5 @@
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 import factory
 from django.utils import timezone
@@ -167,3 +167,29 @@ def answered_questionnaire(program, day, nprs, ratings=None, occasion="follow_up
         rows.append(Answer(questionnaire=questionnaire, instrument=GROC, value=groc))
     Answer.objects.bulk_create(rows)
     return questionnaire
+
+
+def started_program(patient, clinician, days_ago=0, title="Knee program"):
+    """An active program of one clinic exercise (no library needed), started `days_ago` days
+    before the clinic's today."""
+    from programs import prescribing
+
+    program = prescribing.create_program(
+        patient,
+        by=clinician.user,
+        title=title,
+        start_date=patient.today() - timedelta(days=days_ago),
+    )
+    prescribing.add_item(
+        program, ExerciseFactory(clinic=patient.clinic), revision=None, by=clinician.user
+    )
+    prescribing.activate(program, revision=None, by=clinician.user)
+    program.refresh_from_db()
+    return program
+
+
+def psfs_activity(program, text, position=0):
+    """An activity the patient rates on the PSFS at each questionnaire of the program."""
+    from programs.models import PsfsActivity
+
+    return PsfsActivity.objects.create(program=program, text=text, position=position)

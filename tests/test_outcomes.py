@@ -39,6 +39,7 @@ from programs.outcomes import (
     scores_of,
 )
 from tests.factories import ExerciseFactory
+from tests.factories import psfs_activity as activity
 
 FRIDAY = date(2026, 3, 6)  # the program starts on a Friday; follow-ups every 2 weeks
 
@@ -71,10 +72,6 @@ def program(db, clinician_a, patient_a):
     prescribing.activate(program, revision=None, by=clinician_a.user)
     program.refresh_from_db()
     return program
-
-
-def activity(program, text, position=0):
-    return PsfsActivity.objects.create(program=program, text=text, position=position)
 
 
 def answer(program, on, *, nprs=None, ratings=None, groc=None, occasion=Occasion.FOLLOW_UP):

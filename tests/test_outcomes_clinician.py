@@ -28,30 +28,12 @@ from programs.models import (
 from programs.outcome_views import activities_state
 from programs.outcomes import schedule
 from tests.conftest import client_for
-from tests.factories import ExerciseFactory, PatientFactory, logged_session
+from tests.factories import PatientFactory, logged_session
 from tests.factories import answered_questionnaire as answered
+from tests.factories import psfs_activity as activity
+from tests.factories import started_program as started
 
 WEEK = timedelta(weeks=1)
-
-
-def started(patient, clinician, days_ago=0, title="Knee program"):
-    """An active program of one clinic exercise, started `days_ago` days before today."""
-    program = prescribing.create_program(
-        patient,
-        by=clinician.user,
-        title=title,
-        start_date=patient.today() - timedelta(days=days_ago),
-    )
-    prescribing.add_item(
-        program, ExerciseFactory(clinic=patient.clinic), revision=None, by=clinician.user
-    )
-    prescribing.activate(program, revision=None, by=clinician.user)
-    program.refresh_from_db()
-    return program
-
-
-def activity(program, text, position=0):
-    return PsfsActivity.objects.create(program=program, text=text, position=position)
 
 
 @pytest.fixture

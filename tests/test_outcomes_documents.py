@@ -18,8 +18,9 @@ from programs.erasure import ERASED_TEXT, erase_patient
 from programs.export import patient_record, record_json, record_pdf
 from programs.models import Occasion, PsfsActivity, Questionnaire
 from tests.conftest import client_for
-from tests.factories import ExerciseFactory
 from tests.factories import answered_questionnaire as answered
+from tests.factories import psfs_activity as activity
+from tests.factories import started_program as started
 
 PORTAL = "https://physio.example.org/accounts/login/"
 WEEK = timedelta(weeks=1)
@@ -30,26 +31,6 @@ def read(pdf: bytes) -> str:
     return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
-def started(patient, clinician, days_ago=42, title="Knee program"):
-    """An active program of one clinic exercise, started `days_ago` days before today."""
-    program = prescribing.create_program(
-        patient,
-        by=clinician.user,
-        title=title,
-        start_date=patient.today() - timedelta(days=days_ago),
-    )
-    prescribing.add_item(
-        program, ExerciseFactory(clinic=patient.clinic), revision=None, by=clinician.user
-    )
-    prescribing.activate(program, revision=None, by=clinician.user)
-    program.refresh_from_db()
-    return program
-
-
-def activity(program, text, position=0):
-    return PsfsActivity.objects.create(program=program, text=text, position=position)
-
-
 @pytest.fixture
 def course(db, clinician_a, patient_a):
     """Six weeks of care, then discharge. Worked by hand:
@@ -58,7 +39,7 @@ def course(db, clinician_a, patient_a):
     was added at week 4 (3 → 6). Compared over the two rated both times: mean 3 → 7, +4,
     clinically important improvement. Stairs +6 and kneeling +3 are important for one activity
     (3 points), the walk +2 is not. GROC at discharge: 6, "Much better"."""
-    program = started(patient_a, clinician_a)
+    program = started(patient_a, clinician_a, days_ago=42)
     start = program.start_date
     stairs = activity(program, "Climbing stairs")
     walk = activity(program, "Walking the dog", 1)
