@@ -154,6 +154,7 @@ class PatientForm(forms.ModelForm):
             "phone",
             "preferred_language",
             "primary_clinician",
+            "is_minor",
         ]
         widgets = {"date_of_birth": DateInput(format="%Y-%m-%d")}
         labels = {"date_of_birth": "Date of birth"}
@@ -314,11 +315,15 @@ class ClinicSettingsForm(forms.ModelForm):
             "emergency_number",
             "pain_advice",
             "two_step_required",
+            "messaging_enabled",
+            "message_auto_reply",
+            "rtm_enabled",
         ]
         widgets = {
             "address": forms.Textarea(attrs={"rows": 3}),
             "brand_colour": forms.TextInput(attrs={"type": "color"}),
             "pain_advice": forms.Textarea(attrs={"rows": 3}),
+            "message_auto_reply": forms.Textarea(attrs={"rows": 2}),
         }
 
     def clean_name(self) -> str:

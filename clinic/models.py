@@ -14,7 +14,12 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -183,6 +188,24 @@ class Clinic(models.Model):
         default=False,
         help_text="Staff must confirm each sign-in with a code from an authenticator app.",
     )
+    messaging_enabled = models.BooleanField(
+        "secure messages",
+        default=True,
+        help_text="Patients and their carers can write to the clinic from the portal.",
+    )
+    message_auto_reply = models.TextField(
+        "automatic reply",
+        blank=True,
+        max_length=500,
+        validators=[MaxLengthValidator(500)],
+        help_text="Shown to a patient above their messages, for example "
+        '"We answer within 2 working days. In an emergency call 999."',
+    )
+    rtm_enabled = models.BooleanField(
+        "remote therapeutic monitoring (RTM) records",
+        default=False,
+        help_text="US billing records: RTM episodes, data days and treatment-management time.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -327,6 +350,23 @@ class Patient(models.Model):
         default=18, validators=[MaxValueValidator(23)], help_text="Hour of the day, 0–23."
     )
     last_reminded_on = models.DateField(null=True, blank=True)
+    message_emails = models.BooleanField(
+        "email when a message is waiting",
+        default=True,
+        help_text="An email saying a message is waiting in the portal; never what it says.",
+    )
+    is_minor = models.BooleanField(
+        "minor",
+        default=False,
+        help_text="The portal is used through the patient's carers only.",
+    )
+    calendar_key = models.CharField(
+        max_length=32,
+        blank=True,
+        editable=False,
+        help_text="Random; the calendar feed's token is derived from it. Empty: no feed yet.",
+    )
+    calendar_token_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     erased_at = models.DateTimeField(
@@ -471,6 +511,89 @@ class Invitation(models.Model):
         return str(self.State(self.state).label)
 
 
+class CarerAccessQuerySet(models.QuerySet["CarerAccess"]):
+    def current(self) -> CarerAccessQuerySet:
+        """Access in force: accepted and not ended."""
+        return self.filter(accepted_at__isnull=False, ended_at__isnull=True)
+
+    def waiting(self) -> CarerAccessQuerySet:
+        """Invitations sent and not yet accepted, ended or expired."""
+        return self.filter(
+            accepted_at__isnull=True, ended_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
+class CarerAccess(models.Model):
+    """A carer's access to one patient's portal: first an invitation (only a hash of its token
+    is stored), then, once accepted, the link between the carer's own account and the patient.
+
+    A carer helping two patients has two rows and one account; each patient is kept apart.
+    Ending access is immediate and final: a new invitation makes a new row."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="carers")
+    name = models.CharField(max_length=150)
+    email = models.EmailField(help_text="The address invited, lower-cased.")
+    relationship = models.CharField(max_length=60, blank=True, help_text="For example: mother.")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="carer_of",
+        help_text="The carer's own account, set when the invitation is accepted.",
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    consent_note = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="When a clinician invites: how the patient's consent was given.",
+    )
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = CarerAccessQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "carer access"
+        constraints = [
+            models.UniqueConstraint(
+                "patient",
+                "email",
+                condition=Q(ended_at__isnull=True),
+                name="one_open_carer_access_per_address",
+            ),
+            models.UniqueConstraint(
+                "patient",
+                "user",
+                condition=Q(ended_at__isnull=True, user__isnull=False),
+                name="one_current_carer_access_per_account",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, carer of {self.patient}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.accepted_at is not None and self.ended_at is None
+
+
 class StaffInvitation(models.Model):
     """An invitation to join a clinic's team, waiting until its link is used.
 
@@ -574,6 +697,10 @@ class AuditSubject(models.TextChoices):
     NOTE = "note", "Note"
     DOCUMENT = "document", "PDF"
     QUESTIONNAIRE = "questionnaire", "Outcome questionnaire"
+    MESSAGE = "message", "Message"
+    RTM = "rtm", "RTM record"
+    CARER = "carer", "Carer access"
+    CALENDAR = "calendar", "Calendar feed"
     EXPORT = "export", "Patient export"
     SETTINGS = "settings", "Clinic settings"
     STAFF = "staff", "Staff"
@@ -587,6 +714,7 @@ class AuditRole(models.TextChoices):
     ADMIN = "admin", "Clinic admin"
     CLINICIAN = "clinician", "Clinician"
     PATIENT = "patient", "Patient"
+    CARER = "carer", "Carer"
     ANONYMOUS = "anonymous", "Not signed in"
     SYSTEM = "system", "The app"
 

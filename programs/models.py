@@ -11,6 +11,7 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from clinic.models import Clinic, Clinician, Patient
@@ -267,12 +268,29 @@ class ProgramItem(DoseFields, FrequencyFields):
         blank=True,
         help_text="Tells apart two items of the same exercise, e.g. 'left'. Set by prescribing.",
     )
+    as_needed = models.BooleanField(
+        "as needed",
+        default=False,
+        help_text="Done when needed (for example a stretch when stiff), not on a schedule: "
+        "counted, but outside adherence.",
+    )
+    max_per_day = models.PositiveSmallIntegerField(
+        "up to (times a day)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="For an as-needed exercise: the most times a day. Empty for no limit.",
+    )
 
     class Meta:
         ordering = ["position", "pk"]
         constraints = [
             *DoseFields.Meta.constraints,
             *FrequencyFields.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(max_per_day__isnull=True) | Q(max_per_day__gte=1, max_per_day__lte=12),
+                name="item_max_per_day_1_to_12",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -373,6 +391,14 @@ class SessionLog(models.Model):
     note_read_at = models.DateTimeField(null=True, blank=True)
     note_read_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="A carer who entered it on the patient's behalf; empty when the patient did.",
     )
 
     class Meta:
@@ -593,6 +619,14 @@ class Questionnaire(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     completed_on = models.DateField(null=True, blank=True, help_text="The clinic's day answered.")
     token = models.UUIDField(null=True, blank=True, unique=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="A carer who entered it on the patient's behalf; empty when the patient did.",
+    )
 
     class Meta:
         ordering = ["due_on", "pk"]
@@ -661,3 +695,180 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instrument} {self.value}"
+
+
+class AsNeededLog(models.Model):
+    """One time a patient did an as-needed exercise. Counted and charted, never part of
+    adherence. Like session logs, never deleted; the form's token records a resubmit once."""
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="as_needed_logs")
+    item = models.ForeignKey(
+        ProgramItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="uses"
+    )
+    item_ref = models.PositiveIntegerField(help_text="The item's id, kept if the item is removed.")
+    exercise_name = models.CharField(max_length=170, help_text="As the patient saw it when logged.")
+    date = models.DateField(help_text="The clinic's day it was done.")
+    logged_at = models.DateTimeField(default=timezone.now)
+    pain = models.PositiveSmallIntegerField(
+        "pain (0–10)", null=True, blank=True, validators=[MaxValueValidator(10)]
+    )
+    token = models.UUIDField(unique=True, help_text="Sent by the form: one submission, one log.")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="A carer who entered it on the patient's behalf; empty when the patient did.",
+    )
+
+    class Meta:
+        ordering = ["-logged_at", "-pk"]
+        indexes = [models.Index(fields=["program", "date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pain__isnull=True) | Q(pain__lte=10), name="as_needed_pain_0_to_10"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exercise_name} as needed on {self.date}"
+
+
+MESSAGE_LENGTH = 2000
+
+
+class MessageThread(models.Model):
+    """A patient's conversation with their clinic: one per patient, kept with the record.
+    `assigned_to` is the clinician who answers it; a thread can be handed to a colleague."""
+
+    patient = models.OneToOneField(Patient, on_delete=models.CASCADE, related_name="thread")
+    assigned_to = models.ForeignKey(Clinician, on_delete=models.PROTECT, related_name="threads")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_message_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Messages of {self.patient}"
+
+
+class MessageAuthor(models.TextChoices):
+    PATIENT = "patient", gettext_lazy("Patient")
+    CARER = "carer", gettext_lazy("Carer")
+    CLINIC = "clinic", gettext_lazy("Clinic")
+
+
+class Message(models.Model):
+    """One message between a patient (or their carer) and the clinic. Plain text, never edited
+    once read; `token` makes a resubmitted form send it once. `notified_at` is when the other
+    side was emailed that a message waits (the email never says what)."""
+
+    thread = models.ForeignKey(MessageThread, on_delete=models.CASCADE, related_name="messages")
+    author = models.CharField(max_length=8, choices=MessageAuthor.choices)
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sender_name = models.CharField(max_length=150, help_text="As the reader saw it when sent.")
+    body = models.TextField(
+        max_length=MESSAGE_LENGTH, validators=[MaxLengthValidator(MESSAGE_LENGTH)]
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    notified_at = models.DateTimeField(null=True, blank=True)
+    token = models.UUIDField(unique=True)
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        indexes = [models.Index(fields=["thread", "read_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(author__in=MessageAuthor.values), name="message_author_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Message {self.pk} in {self.thread}"
+
+    @property
+    def from_clinic(self) -> bool:
+        return self.author == MessageAuthor.CLINIC
+
+
+class RtmEpisode(models.Model):
+    """A remote therapeutic monitoring episode of one patient (programs/rtm.py counts its
+    periods). Started by a clinician on the day device set-up and education were done."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="rtm_episodes")
+    clinician = models.ForeignKey(
+        Clinician, on_delete=models.PROTECT, related_name="+", help_text="The treating clinician."
+    )
+    setup_on = models.DateField("set-up and education done on")
+    ended_on = models.DateField(null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-setup_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "patient", condition=Q(ended_on__isnull=True), name="one_open_rtm_episode"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("setup_on")),
+                name="rtm_episode_ends_after_setup",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"RTM episode of {self.patient} from {self.setup_on}"
+
+
+class Interaction(models.TextChoices):
+    NONE = "", "No"
+    CALL = "call", "Phone call"
+    VIDEO = "video", "Video visit"
+
+
+class RtmTime(models.Model):
+    """Treatment-management time a clinician spent on one patient on one day, and whether it
+    was the month's real-time interaction (a call or video visit)."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="rtm_time")
+    clinician = models.ForeignKey(Clinician, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField()
+    minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+    started_at = models.TimeField(null=True, blank=True)
+    stopped_at = models.TimeField(null=True, blank=True)
+    activity = models.CharField("what was done", max_length=200)
+    interaction = models.CharField(
+        "real-time interaction", max_length=8, choices=Interaction.choices, blank=True
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "pk"]
+        indexes = [models.Index(fields=["patient", "date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes__gte=1, minutes__lte=600), name="rtm_minutes_1_to_600"
+            ),
+            models.CheckConstraint(
+                condition=Q(interaction__in=Interaction.values), name="rtm_interaction_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.minutes} min for {self.patient} on {self.date}"

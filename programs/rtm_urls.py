@@ -1,0 +1,5 @@
+"""Remote therapeutic monitoring records (programs/rtm.py)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
