@@ -4,6 +4,13 @@ boundary is written once per object type and never re-filtered by hand; the libr
 exercises/access.py, the programs' in programs/access.py.
 
 Anything outside a user's reach is a 404, never a 403 that would confirm it exists.
+
+The patient portal serves two kinds of people: the patient themself, and a carer the patient
+(or their clinician, with the patient's consent) invited (clinic/carers.py). A carer signs in with
+their own account and sees the portal of the patient they help; a carer of several patients
+chooses one at a time (the choice is kept in the session), so their records never mix. Most
+portal pages serve both (`patient_required`); the patient's own settings, export and carers
+are theirs alone (`patient_self_required`). A minor's portal is used through carers only.
 """
 
 from __future__ import annotations
@@ -16,13 +23,18 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django_htmx.middleware import HtmxDetails
 
 from clinic.languages import remember
-from clinic.models import Clinic, Clinician, Patient, User
+from clinic.models import CarerAccess, Clinic, Clinician, Patient, User
 
 P = ParamSpec("P")
+
+HELPING_KEY = "carer_helping"  # the session's chosen CarerAccess, for a carer
+CHOICES_KEY = "carer_choices"  # how many portals the carer can choose from (base.html: "Switch")
 
 
 class HtmxRequest(HttpRequest):
@@ -44,9 +56,16 @@ class ClinicianRequest(SignedInRequest):
 
 
 class PatientRequest(SignedInRequest):
-    """A request that passed patient_required: `patient` is the user's own record."""
+    """A request that passed patient_required: `patient` is the patient whose portal it is,
+    the user's own record or, for a carer, the patient they help; `carer` is that carer's
+    access (None when the patient is signed in themself)."""
 
     patient: Patient
+    carer: CarerAccess | None
+    # Who to record as having entered data on the patient's behalf: the carer, or None when
+    # the patient entered it. An attribute set by patient_required (the request is a
+    # WSGIRequest at run time, so a property here would never be seen).
+    entered_by: User | None
 
 
 def clinician_for(user: Any) -> Clinician | None:
@@ -80,6 +99,24 @@ def patient_profile_for(user: Any) -> Patient | None:
             .first()
         )
     return user._patient_for
+
+
+def carer_accesses_for(user: Any) -> QuerySet[CarerAccess]:
+    """A signed-in carer's access in force, to patients whose portal is open (an archived or
+    erased patient's portal is closed to their carers as to themself)."""
+    if not user.is_authenticated or not user.is_active:
+        return CarerAccess.objects.none()
+    return (
+        CarerAccess.objects.current()
+        .filter(user=user, patient__erased_at__isnull=True)
+        .exclude(patient__status=Patient.Status.ARCHIVED)
+        .select_related("patient__clinic")
+        .order_by("patient__first_name", "patient__last_name", "pk")
+    )
+
+
+def is_carer(user: Any) -> bool:
+    return carer_accesses_for(user).exists()
 
 
 def patients_for(user: Any) -> QuerySet[Patient]:
@@ -120,19 +157,65 @@ def clinician_required(
 def patient_required(
     view: Callable[Concatenate[PatientRequest, P], HttpResponseBase],
 ) -> Callable[Concatenate[HttpRequest, P], HttpResponseBase]:
-    """The patient-portal counterpart of clinician_required. The view gets a PatientRequest."""
+    """The patient-portal counterpart of clinician_required. The view gets a PatientRequest
+    whose `patient` is the user's own record or, for a carer, the patient they chose to help
+    (`carer` is then that access). A carer whose access has ended gets a 404 at once; a carer
+    of several patients who has not chosen one yet is sent to choose."""
 
     @wraps(view)
     @login_required
     def wrapped(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
-        patient = patient_profile_for(request.user)
-        if patient is None:
-            raise Http404
-        # A patient with portal access has signed in, so the request is now a PatientRequest.
         patient_request = cast(PatientRequest, request)
+        carer: CarerAccess | None = None
+        if HELPING_KEY in request.session:
+            carer = _chosen_access(request)
+            patient = carer.patient
+        elif (own := patient_profile_for(request.user)) is not None and not own.is_minor:
+            patient = own
+        else:
+            accesses = list(carer_accesses_for(request.user)[:2])
+            if not accesses:
+                if own is not None:  # a minor signed in with their own account
+                    return render(request, "clinic/portal_minor.html", {"patient": own}, status=404)
+                raise Http404
+            if len(accesses) > 1:
+                return redirect(f"{reverse('carer_choose')}?{urlencode({'next': request.path})}")
+            carer = accesses[0]
+            request.session[HELPING_KEY] = carer.pk
+            request.session[CHOICES_KEY] = 1
+            patient = carer.patient
+        # A patient, or a carer of one, has signed in, so the request is now a PatientRequest.
         patient_request.patient = patient
+        patient_request.carer = carer
+        patient_request.entered_by = patient_request.user if carer is not None else None
         remember(patient_request, patient.preferred_language)
         return view(patient_request, *args, **kwargs)
+
+    return wrapped
+
+
+def _chosen_access(request: HttpRequest) -> CarerAccess:
+    """The access the session's carer chose, still in force, or 404. An access that has ended
+    is forgotten, so the carer's next visit finds the patients they still help."""
+    access = carer_accesses_for(request.user).filter(pk=request.session[HELPING_KEY]).first()
+    if access is None:
+        del request.session[HELPING_KEY]
+        raise Http404
+    return access
+
+
+def patient_self_required(
+    view: Callable[Concatenate[PatientRequest, P], HttpResponseBase],
+) -> Callable[Concatenate[HttpRequest, P], HttpResponseBase]:
+    """Like patient_required, for the pages that are the patient's alone (their settings, their
+    export, their carers): a carer gets a 404."""
+
+    @wraps(view)
+    @patient_required
+    def wrapped(request: PatientRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
+        if request.carer is not None:
+            raise Http404
+        return view(request, *args, **kwargs)
 
     return wrapped
 

@@ -25,7 +25,7 @@ from django.db import models
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
-from clinic.access import clinician_for, patient_profile_for
+from clinic.access import carer_accesses_for, clinician_for, patient_profile_for
 from clinic.models import AuditAction, AuditEntry, AuditRole, AuditSubject, User, normalize_email
 from clinic.network import client_address
 
@@ -56,6 +56,8 @@ def role_of(user: Any) -> tuple[str, int | None]:
         return role, clinician.clinic_id
     if patient := patient_profile_for(user):
         return AuditRole.PATIENT, patient.clinic_id
+    if access := carer_accesses_for(user).first():
+        return AuditRole.CARER, access.patient.clinic_id
     if user.is_staff:
         return AuditRole.OPERATOR, None
     return AuditRole.ANONYMOUS, None
@@ -66,6 +68,10 @@ def actor_of(request: HttpRequest) -> Actor:
     address = client_address(request)
     if user is None or not user.is_authenticated:
         return Actor(None, AuditRole.ANONYMOUS, None, address)
+    if (carer := getattr(request, "carer", None)) is not None:
+        # A carer serving a patient's portal (set by patient_required): whatever the account's
+        # role at sign-in, what they do there they do as that patient's carer.
+        return Actor(user, AuditRole.CARER, carer.patient.clinic_id, address)
     session = request.session
     if ROLE_KEY not in session:  # a session from before the trail: look the role up once
         session[ROLE_KEY], session[CLINIC_KEY] = role_of(user)

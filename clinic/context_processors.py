@@ -16,7 +16,14 @@ NAV_SECTIONS = {
     "library": "library",
     "exercise": "library",
 }
-PORTAL_SECTIONS = {"portal_history": "history", "portal_settings": "settings"}
+PORTAL_SECTIONS = {
+    "portal_history": "history",
+    "portal_settings": "settings",
+    "portal_messages": "messages",
+    "portal_message_edit": "messages",
+    "portal_carers": "carers",
+    "portal_carer_end": "carers",
+}
 
 
 def roles(request: HttpRequest) -> dict[str, Any]:

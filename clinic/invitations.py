@@ -92,6 +92,11 @@ class SentInvitation:
 
 def invitation_blocker(patient: Patient) -> str | None:
     """Why this patient cannot be invited now, in words for the clinician; None if they can."""
+    if patient.is_minor:
+        return _(
+            "This patient is a minor: their portal is used through carers only. "
+            "Invite a carer instead."
+        )
     if patient.is_activated:
         return _("This patient already has a portal account.")
     if patient.status != Patient.Status.ACTIVE:

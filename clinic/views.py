@@ -16,6 +16,7 @@ from clinic.access import (
     ClinicianRequest,
     clinician_for,
     clinician_required,
+    is_carer,
     patient_for,
     patient_profile_for,
     patients_for,
@@ -49,6 +50,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("login")
     if clinician_for(request.user):
         return redirect("dashboard")
+    if is_carer(request.user):  # a patient who is also a carer chooses whose portal first
+        return redirect("carer_choose" if patient_profile_for(request.user) else "portal_home")
     if patient_profile_for(request.user):
         return redirect("portal_home")
     if request.user.is_staff:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 
 
 class Side(models.TextChoices):
@@ -221,6 +221,19 @@ def describe_frequency(frequency: Frequency) -> str:
     ) % {"times": times, "count": frequency.days_per_week}
 
 
-def describe_prescription(dose: Dose, frequency: Frequency) -> str:
-    """The whole prescription in plain words: the dose, then how often."""
-    return f"{describe_dose(dose)}, {describe_frequency(frequency)}"
+def describe_as_needed(max_per_day: int | None = None) -> str:
+    """How often an exercise done when needed is done: "as needed", or with the most a day
+    "as needed, up to 3 times a day" ("up to once a day", "up to twice a day")."""
+    if max_per_day is None:
+        return pgettext("dose", "as needed")
+    return _("as needed, up to %(times)s") % {"times": describe_times(max_per_day)}
+
+
+def describe_prescription(
+    dose: Dose, frequency: Frequency, *, as_needed: bool = False, max_per_day: int | None = None
+) -> str:
+    """The whole prescription in plain words: the dose, then how often. An exercise done as
+    needed has no schedule, so its frequency is not said: "2 sets of 30 seconds, as needed,
+    up to 3 times a day"."""
+    often = describe_as_needed(max_per_day) if as_needed else describe_frequency(frequency)
+    return f"{describe_dose(dose)}, {often}"

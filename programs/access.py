@@ -39,10 +39,11 @@ def item_for(program: Program, pk: int) -> ProgramItem:
     return get_object_or_404(program.items.select_related("exercise"), pk=pk)
 
 
-def portal_programs_for(user: Any) -> QuerySet[Program]:
+def portal_programs_for(who: Patient | Any) -> QuerySet[Program]:
     """The programs a patient sees in the portal: their own, once their physio has activated
-    them."""
-    patient = patient_profile_for(user)
+    them. `who` is the portal's patient (a PatientRequest's `patient`: the patient themself or
+    the one a carer helps); a user stands for the patient of their own account."""
+    patient = who if isinstance(who, Patient) else patient_profile_for(who)
     if patient is None:
         return Program.objects.none()
     return Program.objects.filter(patient=patient, scope=Program.Scope.PATIENT).exclude(
@@ -50,18 +51,18 @@ def portal_programs_for(user: Any) -> QuerySet[Program]:
     )
 
 
-def portal_program_for(user: Any, pk: int) -> Program:
+def portal_program_for(who: Patient | Any, pk: int) -> Program:
     """One of the patient's own active programs, or 404."""
     return get_object_or_404(
-        portal_programs_for(user).filter(status=Program.Status.ACTIVE).select_related("clinic"),
+        portal_programs_for(who).filter(status=Program.Status.ACTIVE).select_related("clinic"),
         pk=pk,
     )
 
 
-def portal_session_for(user: Any, pk: int) -> SessionLog:
+def portal_session_for(who: Patient | Any, pk: int) -> SessionLog:
     """One of the patient's own logged sessions, or 404."""
     return get_object_or_404(
-        SessionLog.objects.filter(program__in=portal_programs_for(user)).select_related(
+        SessionLog.objects.filter(program__in=portal_programs_for(who)).select_related(
             "program__clinic"
         ),
         pk=pk,

@@ -12,7 +12,8 @@ after. Each day counts at most what it scheduled: extra sessions on one day do n
 missed day. For "N days a week" schedules, each calendar week (Monday to Sunday) schedules N
 days, or fewer when the week is cut by the window; any N days of the week count. Days before
 the start, after the end or discharge, and in the future are not counted. Drafts schedule
-nothing.
+nothing. Exercises done "as needed" are never scheduled, so they are outside adherence (their
+uses are counted apart, in programs/as_needed.py).
 
 This is the only definition: the portal, the dashboard, the handouts and the benchmark use it.
 """
@@ -124,6 +125,8 @@ def _count(
         # The plan in force that day: the latest version made on or before it (or the first).
         index = max(bisect_right(version_days, day) - 1, 0)
         for item in versions[index].snapshot["items"]:
+            if item.get("as_needed"):  # versions before as-needed items have no such key
+                continue
             schedule = item["schedule"]
             per_day = schedule["times_per_day"]
             did = min(done.get((item["id"], day), 0), per_day)

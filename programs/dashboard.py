@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -24,7 +24,7 @@ from clinic.audit import patient_event, record
 from clinic.invitations import invitation_blocker
 from clinic.models import AuditAction, AuditSubject, Patient
 from exercises.ladder import ladders_for
-from programs import figures
+from programs import figures, messaging, rtm
 from programs.access import patient_session_for
 from programs.adherence import courses, week_start
 from programs.charts import adherence_chart, pain_chart, pain_series, weekly_adherence
@@ -75,6 +75,37 @@ def sort_order(sort: str) -> list[Any]:
     return [first, *BY_NAME]
 
 
+RTM_DAYS_LEFT = [3, 5, 7, 10, 14]
+"""The RTM filter's choices: patients short of data days with this many days or fewer left."""
+
+
+def _rtm_days_left(request: ClinicianRequest, value: str) -> int | None:
+    """The RTM filter's days left, when the clinic keeps RTM records and the value is one of
+    the choices; anything else is no filter."""
+    if not request.clinician.clinic.rtm_enabled or not value.isdigit():
+        return None
+    days = int(value)
+    return days if days in RTM_DAYS_LEFT else None
+
+
+def _scoped(
+    request: ClinicianRequest, scope: str, status: str, query: str, unread_only: bool
+) -> QuerySet[Patient]:
+    """The caseload before the figures' filters: whose patients, their status, their name, and
+    (for "unread messages") those whose thread assigned to this clinician has unread messages,
+    whoever their primary clinician is, since a thread can be handed to a colleague."""
+    patients = patients_for(request.user)
+    if unread_only:
+        patients = patients.filter(messaging.unread_filter(request.clinician))
+    elif scope == "mine":
+        patients = patients.filter(primary_clinician=request.clinician)
+    if status in Patient.Status.values:
+        patients = patients.filter(status=status)
+    for word in query.split():
+        patients = patients.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    return patients
+
+
 @require_safe
 @clinician_required
 def dashboard(request: ClinicianRequest) -> HttpResponse:
@@ -83,23 +114,22 @@ def dashboard(request: ClinicianRequest) -> HttpResponse:
     status = params.get("status", Patient.Status.ACTIVE)
     flag = params.get("flag", "")
     outcome = params.get("outcome", "")
+    unread_only = params.get("messages") == "unread"
+    rtm_days_left = _rtm_days_left(request, params.get("rtm", ""))
     query = params.get("q", "").strip()[:100]
     sort = params.get("sort", DEFAULT_SORT)
     if sort.lstrip("-") not in SORTS:
         sort = DEFAULT_SORT
 
-    patients = patients_for(request.user)
-    if scope == "mine":
-        patients = patients.filter(primary_clinician=request.clinician)
-    if status in Patient.Status.values:
-        patients = patients.filter(status=status)
-    for word in query.split():
-        patients = patients.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    patients = _scoped(request, scope, status, query, unread_only)
     figures.refresh(patients, request.clinician.clinic.today())
     if (flagged := figures.flag_filter(flag)) is not None:
         patients = patients.filter(flagged)
     if (measured := figures.outcome_filter(outcome)) is not None:
         patients = patients.filter(measured)
+    if rtm_days_left is not None:
+        clinic = request.clinician.clinic
+        patients = patients.filter(pk__in=rtm.short_of_data(clinic, clinic.today(), rtm_days_left))
     if (column := SORT_FIELDS.get(sort.lstrip("-"))) is not None:
         patients = patients.annotate(sort_value=figures.figure(column))
     page = Paginator(patients.order_by(*sort_order(sort)), ROWS_PER_PAGE).get_page(
@@ -142,6 +172,10 @@ def dashboard(request: ClinicianRequest) -> HttpResponse:
             "flag": flag,
             "outcome": outcome,
             "outcome_choices": figures.OUTCOME_CHOICES,
+            "unread_only": unread_only,
+            "rtm_days_left": rtm_days_left,
+            "rtm_choices": RTM_DAYS_LEFT,
+            "unread": messaging.unread_counts(request.clinician),
             "query": query,
             "sort": sort,
             "querystring": querystring.urlencode(),
@@ -245,7 +279,7 @@ def patient_record(patient: Patient) -> dict[str, Any]:
     ]
     sessions = list(
         SessionLog.objects.filter(program__patient=patient)
-        .select_related("program__clinic", "note_read_by")
+        .select_related("program__clinic", "note_read_by", "entered_by")
         .prefetch_related("entries")
         .order_by("-date", "-slot")[:15]
     )

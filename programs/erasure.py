@@ -28,6 +28,7 @@ from clinic.audit import record
 from clinic.models import AuditAction, AuditSubject, LoginFailure, Patient
 from clinic.storage import documents_storage
 from programs.models import (
+    MessageThread,
     Program,
     ProgramItem,
     ProgramVersion,
@@ -35,6 +36,7 @@ from programs.models import (
     SessionEntry,
     SessionLog,
 )
+from programs.rtm import erase_free_text as erase_rtm_text
 from programs.stored_handouts import delete_copies
 
 logger = logging.getLogger(__name__)
@@ -126,12 +128,19 @@ def erase_patient(patient: Patient, *, confirmed_name: str) -> None:
             )
         account, email = patient.user, patient.email
         documents, programs = _clear_free_text(patient)
+        # Messages are free text written by and to the patient: they go with the identity.
+        MessageThread.objects.filter(patient=patient).delete()
+        erase_rtm_text(patient)
         patient.invitations.all().delete()
+        # Carers' names and addresses say who the patient is; their accounts stay, as they
+        # may help someone else, but no longer reach this record.
+        patient.carers.all().delete()
         if email:
             LoginFailure.objects.filter(email__iexact=email).delete()
         patient.first_name, patient.last_name = ERASED_FIRST_NAME, f"patient {patient.pk}"
         patient.date_of_birth, patient.email, patient.phone = None, "", ""
         patient.user, patient.reminders_enabled = None, False
+        patient.calendar_key, patient.calendar_token_hash = "", ""  # the feed's link stops
         patient.status, patient.erased_at = Patient.Status.ARCHIVED, timezone.now()
         patient.save()
         if account is not None:

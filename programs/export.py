@@ -26,18 +26,29 @@ from clinic.access import (
     SignedInRequest,
     clinic_admin_required,
     patient_for,
-    patient_required,
+    patient_self_required,
 )
 from clinic.audit import record
 from clinic.languages import speaking
-from clinic.models import AuditAction, AuditEntry, AuditSubject, Clinic, Invitation, Patient, User
+from clinic.models import (
+    AuditAction,
+    AuditEntry,
+    AuditSubject,
+    CarerAccess,
+    Clinic,
+    Invitation,
+    Patient,
+    User,
+)
 from programs.documents import pdf_response, try_again
 from programs.handouts import logo_of, render_pdf
 from programs.instruments import GROC_CHOICES
 from programs.models import (
     AlertHandled,
     Answer,
+    AsNeededLog,
     DocumentDownload,
+    Message,
     Program,
     ProgramItem,
     ProgramVersion,
@@ -47,6 +58,7 @@ from programs.models import (
     SessionLog,
 )
 from programs.render_limits import TooManyRenders, render_turn
+from programs.rtm import export_record as rtm_record
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +124,20 @@ def _item(item: ProgramItem) -> Record:
         "prescription": item.prescription_text,
         "note": item.note,
         "position": item.position,
+        "as_needed": item.as_needed,
+        "max_per_day": item.max_per_day,
+    }
+
+
+def _use(use: AsNeededLog) -> Record:
+    """One use of an exercise done as needed (outside adherence)."""
+    return {
+        "exercise": use.exercise_name,
+        "item_id": use.item_ref,
+        "date": use.date,
+        "logged_at": use.logged_at,
+        "pain": use.pain,
+        "entered_by": _person(use.entered_by),
     }
 
 
@@ -222,6 +248,7 @@ def _program(program: Program, related: dict[str, dict[int, list[Record]]]) -> R
         "downloads": related["downloads"].get(program.pk, []),
         "questionnaires": related["questionnaires"].get(program.pk, []),
         "psfs_activities": related["activities"].get(program.pk, []),
+        "as_needed_uses": related["as_needed_uses"].get(program.pk, []),
     }
 
 
@@ -238,6 +265,19 @@ def _audit_entry(entry: AuditEntry) -> Record:
     }
 
 
+def _message(message: Message) -> Record:
+    """One message between the patient (or their carer) and the clinic."""
+    return {
+        "author": message.author,
+        "sender_name": message.sender_name,
+        "sent_at": message.sent_at,
+        "edited_at": message.edited_at,
+        "read_at": message.read_at,
+        "read_by": _person(message.read_by),
+        "text": message.body,
+    }
+
+
 def _grouped(rows: list[tuple[int, Record]]) -> dict[int, list[Record]]:
     groups: dict[int, list[Record]] = {}
     for key, row in rows:
@@ -248,8 +288,9 @@ def _grouped(rows: list[tuple[int, Record]]) -> dict[int, list[Record]]:
 def patient_record(patient: Patient) -> Record:
     """Everything the clinic holds about one patient: profile, invitations, every program with
     its items, versions, sessions (with their entries), document downloads, outcome
-    questionnaires (with their answers) and PSFS activities, handled alerts and the audit
-    entries about them. Thirteen queries, whatever the amount of data."""
+    questionnaires (with their answers), PSFS activities and uses of as-needed exercises,
+    handled alerts, carers, messages with the clinic, RTM records and the audit entries about
+    them. Eighteen queries, whatever the amount of data."""
     patient = Patient.objects.select_related("clinic", "primary_clinician__user", "user").get(
         pk=patient.pk
     )
@@ -284,6 +325,7 @@ def patient_record(patient: Patient) -> Record:
     )
     questionnaires = Questionnaire.objects.filter(**mine).select_related("requested_by")
     activities = PsfsActivity.objects.filter(**mine).select_related("added_by")
+    uses = AsNeededLog.objects.filter(**mine).select_related("entered_by").order_by("logged_at")
     related = {
         "items": _grouped([(item.program_id, _item(item)) for item in items]),
         "versions": _grouped([(version.program_id, _version(version)) for version in versions]),
@@ -295,9 +337,12 @@ def patient_record(patient: Patient) -> Record:
             [(q.program_id, _questionnaire(q, answers.get(q.pk, []))) for q in questionnaires]
         ),
         "activities": _grouped([(a.program_id, _activity(a)) for a in activities]),
+        "as_needed_uses": _grouped([(use.program_id, _use(use)) for use in uses]),
     }
     alerts = AlertHandled.objects.filter(patient=patient).select_related("handled_by")
     audit = AuditEntry.objects.filter(patient=patient).select_related("user").order_by("at", "pk")
+    thread = Message.objects.filter(thread__patient=patient).select_related("read_by")
+    carers = patient.carers.order_by("created_at", "pk")
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -305,7 +350,9 @@ def patient_record(patient: Patient) -> Record:
         "clinic": _clinic(patient.clinic),
         "patient": _profile(patient),
         "invitations": [_invitation(invitation) for invitation in patient.invitations.all()],
+        "carers": [_carer(access) for access in carers],
         "programs": [_program(program, related) for program in programs],
+        "rtm": rtm_record(patient),
         "alerts_handled": [
             {
                 "alert": alert.get_kind_display(),
@@ -314,7 +361,21 @@ def patient_record(patient: Patient) -> Record:
             }
             for alert in alerts
         ],
+        "messages": [_message(message) for message in thread.order_by("sent_at", "pk")],
         "audit": [_audit_entry(entry) for entry in audit],
+    }
+
+
+def _carer(access: CarerAccess) -> dict[str, Any]:
+    """A carer invited to help the patient, and how long their access lasted."""
+    return {
+        "name": access.name,
+        "email": access.email,
+        "relationship": access.relationship,
+        "invited_at": access.created_at,
+        "consent": access.consent_note,
+        "accepted_at": access.accepted_at,
+        "ended_at": access.ended_at,
     }
 
 
@@ -412,12 +473,12 @@ def patient_export_pdf(request: ClinicianRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-@patient_required
+@patient_self_required
 def portal_export_json(request: PatientRequest) -> HttpResponse:
     return send_json(request.patient)
 
 
 @require_safe
-@patient_required
+@patient_self_required
 def portal_export_pdf(request: PatientRequest) -> HttpResponse:
     return send_pdf(request, request.patient, reverse("portal_settings"))

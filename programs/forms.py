@@ -17,7 +17,8 @@ from clinic.models import Patient
 from exercises.dose import WEEKDAYS, weekday_mask
 from exercises.forms import dress_dose_fields
 from programs.field_groups import FieldGroup
-from programs.models import ITEM_FIELDS, Difficulty, EntryStatus, Program, ProgramItem
+from programs.models import Difficulty, EntryStatus, Program, ProgramItem
+from programs.prescribing import PRESCRIBED_FIELDS
 from programs.sessions import EntryValues
 
 if TYPE_CHECKING:
@@ -169,15 +170,35 @@ class TemplateForm(forms.ModelForm):
 class ItemForm(FrequencyFormMixin):
     class Meta:
         model = ProgramItem
-        fields = ITEM_FIELDS
+        fields = PRESCRIBED_FIELDS
         widgets = {"note": forms.TextInput()}
-        labels = {"times_per_day": "Times a day", "days_per_week": "Days a week"}
+        labels = {
+            "times_per_day": "Times a day",
+            "days_per_week": "Days a week",
+            "as_needed": "As needed",
+            "max_per_day": "Up to (times a day)",
+        }
+        help_texts = {
+            "as_needed": "Done when needed (for example a stretch when stiff), not on a "
+            "schedule: shown apart on Today and left out of adherence.",
+            "max_per_day": "The most times a day, from 1 to 12. Leave empty for no limit.",
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         dress_dose_fields(self)
-        for name in ["times_per_day", "days_per_week"]:
+        for name in ["times_per_day", "days_per_week", "max_per_day"]:
             self.fields[name].widget.attrs.update(inputmode="numeric")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("max_per_day") is not None and not cleaned.get("as_needed"):
+            self.add_error(
+                "max_per_day",
+                "A most-times-a-day is for an exercise done as needed: tick “As needed”, or "
+                "leave this empty.",
+            )
+        return cleaned
 
 
 class CopyForm(forms.Form):
@@ -392,14 +413,26 @@ class ReminderSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Patient
-        fields = ["reminders_enabled", "reminder_hour"]
-        labels = {"reminders_enabled": gettext_lazy("Email me a reminder on exercise days")}
+        fields = ["reminders_enabled", "reminder_hour", "message_emails"]
+        labels = {
+            "reminders_enabled": gettext_lazy("Email me a reminder on exercise days"),
+            "message_emails": gettext_lazy("Email me when a message is waiting"),
+        }
         help_texts = {
-            # The model's help text, in the patient's language.
+            # The model's help texts, in the patient's language.
             "reminders_enabled": gettext_lazy(
                 "An email on days with exercises, if nothing is logged by the chosen hour."
-            )
+            ),
+            "message_emails": gettext_lazy(
+                "The email only says that a message is waiting, never what it says."
+            ),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.instance.clinic.messaging_enabled:
+            # Nothing to be told about when the clinic does not take messages.
+            del self.fields["message_emails"]
 
 
 class LanguageForm(forms.ModelForm):
@@ -435,3 +468,21 @@ class DischargeForm(forms.Form):
     def __init__(self, *args: Any, patient_language: str = "en", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["language"].initial = supported(patient_language)
+
+
+class AsNeededForm(forms.Form):
+    """Logging one use of an exercise done as needed: the pain now, if the patient wants to
+    say, and the token that makes a resubmitted form log it once."""
+
+    pain = forms.TypedChoiceField(
+        label=gettext_lazy("Pain now (optional)"),
+        choices=PAIN_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": gettext_lazy("Choose your pain from the list.")},
+    )
+    token = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={"required": STALE_FORM, "invalid": STALE_FORM},
+    )

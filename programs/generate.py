@@ -383,6 +383,7 @@ SESSION_COLUMNS = [
     "updated_at",
     "note_read_at",
     "note_read_by_id",
+    "entered_by_id",
 ]
 ENTRY_COLUMNS = [
     "session_id",
@@ -846,6 +847,7 @@ def _session(
         logged,
         read_at,
         read_by,
+        None,  # entered by the patient, not a carer
     )
 
 

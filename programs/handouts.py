@@ -179,21 +179,30 @@ def write_pdf(html: str) -> bytes:
 
 def _common(program: Program, portal_url: str, today: date) -> dict[str, object]:
     items = list(program.items.select_related("exercise").prefetch_related("exercise__texts"))
+    # Exercises done as needed come after the scheduled ones, under their own heading, and
+    # stay off the log sheet; the numbering runs on across both.
+    items.sort(key=lambda item: item.as_needed)
     clinic = program.clinic
+    entries = [
+        (
+            item.as_needed,
+            {
+                "item": item,
+                "number": number,
+                "picture": picture_of(item.exercise),
+                "picture_alt": picture_alt(item.exercise),
+                "credit": media_credit(item.exercise),
+            },
+        )
+        for number, item in enumerate(items, start=1)
+    ]
     return {
         "program": program,
         "patient": program.patient,
         "clinic": clinic,
         "clinician": program.patient.primary_clinician if program.patient else None,
-        "items": [
-            {
-                "item": item,
-                "picture": picture_of(item.exercise),
-                "picture_alt": picture_alt(item.exercise),
-                "credit": media_credit(item.exercise),
-            }
-            for item in items
-        ],
+        "items": [entry for as_needed, entry in entries if not as_needed],
+        "as_needed_items": [entry for as_needed, entry in entries if as_needed],
         "version": program.versions.order_by("-number").first(),
         "today": today,
         "logo": logo_of(program.clinic),

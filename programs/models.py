@@ -310,8 +310,13 @@ class ProgramItem(DoseFields, FrequencyFields):
     @property
     def prescription_text(self) -> str:
         """What the patient reads: "3 sets of 10 reps, each side, hold 1 second, once a day,
-        every day"."""
-        return describe_prescription(self.dose, self.effective_frequency)
+        every day", or for an exercise done as needed "..., as needed, up to 3 times a day"."""
+        return describe_prescription(
+            self.dose,
+            self.effective_frequency,
+            as_needed=self.as_needed,
+            max_per_day=self.max_per_day,
+        )
 
 
 ITEM_FIELDS = [

@@ -45,7 +45,10 @@ def with_outcomes(programs: QuerySet[Program]) -> QuerySet[Program]:
     """The programs with what their Outcomes section reads: three queries more, whatever the
     number of questionnaires (questionnaires, their answers, activities)."""
     return programs.prefetch_related(
-        Prefetch("questionnaires", Questionnaire.objects.prefetch_related("answers")),
+        Prefetch(
+            "questionnaires",
+            Questionnaire.objects.select_related("entered_by").prefetch_related("answers"),
+        ),
         "activities",
     )
 

@@ -418,12 +418,15 @@ def current_activities(program: Program) -> list[PsfsActivity]:
     return list(program.activities.filter(retired_at__isnull=True))
 
 
-def record_answers(program: Program, answers: Answers, *, by: Any, today: date) -> Questionnaire:
+def record_answers(
+    program: Program, answers: Answers, *, by: Any, today: date, entered_by: Any = None
+) -> Questionnaire:
     """Record a questionnaire's answers once, in one transaction with its audit entry and the
     patient's figures marked changed. The same form sent twice (same token) returns the first
     record and changes nothing. A form for an occasion no longer open, or showing activities
     that have changed since, is refused (StaleQuestionnaire), as is one with answers missing or
-    out of range (QuestionnaireError); either way nothing is saved."""
+    out of range (QuestionnaireError); either way nothing is saved. `entered_by` is the carer
+    who answered on the patient's behalf (None: the patient did)."""
     # Imported here: the figures read the outcomes (programs.insights imports this module).
     from programs.figures import mark_changed
 
@@ -443,7 +446,9 @@ def record_answers(program: Program, answers: Answers, *, by: Any, today: date) 
             if [activity.pk for activity in activities] != answers.activity_ids:
                 raise _activities_changed()
             _check(answers, slot.occasion, activities)
-            questionnaire = _complete(program, slot, answers, by=by, today=today)
+            questionnaire = _complete(
+                program, slot, answers, by=by, today=today, entered_by=entered_by
+            )
             mark_changed([program.patient_id])
             questionnaire_event(
                 AuditAction.CREATE, program, questionnaire.pk, f"answered: {slot.occasion}"
@@ -479,7 +484,7 @@ def _check(answers: Answers, occasion: str, activities: list[PsfsActivity]) -> N
 
 
 def _complete(
-    program: Program, slot: Slot, answers: Answers, *, by: Any, today: date
+    program: Program, slot: Slot, answers: Answers, *, by: Any, today: date, entered_by: Any
 ) -> Questionnaire:
     questionnaire, _created = Questionnaire.objects.get_or_create(
         program=program, occasion=slot.occasion, due_on=slot.due_on
@@ -487,7 +492,8 @@ def _complete(
     questionnaire.completed_at = timezone.now()
     questionnaire.completed_on = today
     questionnaire.token = answers.token
-    questionnaire.save(update_fields=["completed_at", "completed_on", "token"])
+    questionnaire.entered_by = entered_by
+    questionnaire.save(update_fields=["completed_at", "completed_on", "token", "entered_by"])
     pain = cast(int, answers.nprs)  # _check refused it missing
     rows = [Answer(questionnaire=questionnaire, instrument=NPRS, value=pain)]
     rows += [

@@ -18,13 +18,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from clinic.access import PatientRequest, patient_required
+from clinic.access import PatientRequest, patient_required, patient_self_required
 from clinic.audit import patient_event
 from clinic.languages import remember
 from clinic.models import AuditAction
 from programs.access import portal_program_for, portal_programs_for, portal_session_for
 from programs.adherence import Adherence, adherence, done_counts, program_window, week_start
+from programs.as_needed import AsNeededToday, as_needed_today, recent_uses
 from programs.audit import program_event, session_event
+from programs.calendar_feed import feed_urls
 from programs.documents import send_discharge_summary, send_handout
 from programs.forms import LanguageForm, ReminderSettingsForm, SessionLogForm
 from programs.models import Program, ProgramItem, SessionLog
@@ -63,6 +65,7 @@ class ProgramToday:
     streak: int
     missed_days: list[date] = field(default_factory=list)
     in_pain: SessionLog | None = None  # the latest session, when its pain reached the threshold
+    as_needed: list[AsNeededToday] = field(default_factory=list)  # done when needed, unscheduled
 
 
 def program_today(program: Program, today: date) -> ProgramToday:
@@ -95,6 +98,7 @@ def program_today(program: Program, today: date) -> ProgramToday:
         streak=streak(program, today),
         missed_days=missed,
         in_pain=in_pain,
+        as_needed=as_needed_today(program, today),
     )
 
 
@@ -109,7 +113,7 @@ def portal_items() -> QuerySet[ProgramItem]:
 def active_programs(request: PatientRequest) -> list[Program]:
     items = portal_items()
     return list(
-        portal_programs_for(request.user)
+        portal_programs_for(request.patient)
         .filter(status=Program.Status.ACTIVE)
         .select_related("clinic")
         .prefetch_related(Prefetch("items", items))
@@ -123,7 +127,7 @@ def portal_home(request: PatientRequest) -> HttpResponse:
     today = request.patient.today()
     cards = [program_today(program, today) for program in active_programs(request)]
     finished = list(
-        portal_programs_for(request.user)
+        portal_programs_for(request.patient)
         .filter(status=Program.Status.DISCHARGED)
         .select_related("clinic")
         .prefetch_related(Prefetch("items", portal_items()))
@@ -151,7 +155,7 @@ def portal_home(request: PatientRequest) -> HttpResponse:
 @require_POST
 @patient_required
 def changes_seen(request: PatientRequest, pk: int) -> HttpResponse:
-    program = portal_program_for(request.user, pk)
+    program = portal_program_for(request.patient, pk)
     latest = program.versions.order_by("-number").values_list("number", flat=True).first() or 0
     with transaction.atomic():
         Program.objects.filter(pk=program.pk).update(seen_version=latest)
@@ -198,7 +202,7 @@ def _session_to_log(
 @require_http_methods(["GET", "POST"])
 @patient_required
 def session_log(request: PatientRequest, pk: int) -> HttpResponse:
-    program = portal_program_for(request.user, pk)
+    program = portal_program_for(request.patient, pk)
     today = request.patient.today()
     slot = _requested_slot(request)
     try:
@@ -232,6 +236,7 @@ def session_log(request: PatientRequest, pk: int) -> HttpResponse:
                 difficulty=form.cleaned_data["difficulty"],
                 note=form.cleaned_data["note"].strip(),
                 revision=form.cleaned_data["revision"],
+                entered_by=request.entered_by,
             )
         except StaleLog as error:
             # Show the latest answers, never the stale ones the form still holds.
@@ -266,7 +271,7 @@ def session_log(request: PatientRequest, pk: int) -> HttpResponse:
 @require_safe
 @patient_required
 def session_done(request: PatientRequest, pk: int) -> HttpResponse:
-    log = portal_session_for(request.user, pk)
+    log = portal_session_for(request.patient, pk)
     today = request.patient.today()
     monday = week_start(today)
     logged = set(
@@ -306,7 +311,7 @@ if TYPE_CHECKING:
 @patient_required
 def history(request: PatientRequest) -> HttpResponse:
     sessions = (
-        SessionLog.objects.filter(program__in=portal_programs_for(request.user))
+        SessionLog.objects.filter(program__in=portal_programs_for(request.patient))
         .select_related("program__clinic")
         .prefetch_related("entries")
         .order_by("-date", "-slot", "-pk")
@@ -316,13 +321,15 @@ def history(request: PatientRequest) -> HttpResponse:
         log.week = week_start(log.date)
         log.high_pain = is_high(log.max_pain, threshold_for(log.program))
     patient_event(AuditAction.VIEW, request.patient, "portal: history")
-    return render(request, "programs/portal/history.html", {"page": page})
+    uses = recent_uses(request.patient, request.patient.today())
+    return render(request, "programs/portal/history.html", {"page": page, "as_needed_uses": uses})
 
 
 @require_http_methods(["GET", "POST"])
-@patient_required
+@patient_self_required
 def reminder_settings(request: PatientRequest) -> HttpResponse:
-    """Reminders and language: two forms on one page, each saved on its own."""
+    """Reminders and language: two forms on one page, each saved on its own; the calendar
+    feed's address and its buttons (programs/calendar_feed.py)."""
     posted = request.POST if request.method == "POST" else None
     language_posted = posted is not None and "preferred_language" in posted
     form = ReminderSettingsForm(None if language_posted else posted, instance=request.patient)
@@ -343,13 +350,17 @@ def reminder_settings(request: PatientRequest) -> HttpResponse:
     return render(
         request,
         "programs/portal/settings.html",
-        {"form": form, "language_form": language_form},
+        {
+            "form": form,
+            "language_form": language_form,
+            "calendar": feed_urls(request, request.patient),
+        },
     )
 
 
 def own_program(request: PatientRequest, pk: int) -> Program:
     """One of the patient's own programs, active or finished, or 404."""
-    return get_object_or_404(portal_programs_for(request.user).select_related("clinic"), pk=pk)
+    return get_object_or_404(portal_programs_for(request.patient).select_related("clinic"), pk=pk)
 
 
 @require_safe

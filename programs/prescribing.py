@@ -22,7 +22,14 @@ from django.utils.translation import ngettext
 
 from clinic.languages import supported
 from clinic.models import AuditAction, Clinician, Patient, User
-from exercises.dose import SIDE_WORDS, Dose, Side, describe_dose, describe_reps
+from exercises.dose import (
+    SIDE_WORDS,
+    Dose,
+    Side,
+    describe_as_needed,
+    describe_dose,
+    describe_reps,
+)
 from exercises.models import Exercise
 from programs.audit import program_event
 from programs.dates import readable_date
@@ -41,6 +48,12 @@ PROGRAM_FIELDS = [
     "pain_threshold",
     "outcome_every_weeks",
 ]
+
+
+AS_NEEDED_FIELDS = ["as_needed", "max_per_day"]
+PRESCRIBED_FIELDS = [*ITEM_FIELDS, *AS_NEEDED_FIELDS]
+"""What a clinician sets on an item: ITEM_FIELDS (dose, note, own frequency) and whether it is
+done as needed, up to how many times a day."""
 
 
 class ProgramChangeError(Exception):
@@ -144,6 +157,8 @@ def _copy_items(source: Program, target: Program) -> None:
             exercise_id=item.exercise_id,
             position=item.position,
             qualifier=item.qualifier,
+            as_needed=item.as_needed,
+            max_per_day=item.max_per_day,
             **item.dose_values(),
         )
         for item in source.items.all()
@@ -196,7 +211,7 @@ def update_item(
     item: ProgramItem, values: dict[str, Any], *, revision: int | None, by: User
 ) -> None:
     with changing(item.program, revision, by, "exercise changed"):
-        for name in ITEM_FIELDS:
+        for name in PRESCRIBED_FIELDS:
             if name in values:
                 setattr(item, name, values[name])
         item.save()
@@ -471,6 +486,8 @@ def snapshot(program: Program) -> dict[str, Any]:
                 "own_frequency": item.frequency_text if item.has_own_frequency else None,
                 "prescription": item.prescription_text,
                 "note": item.note,
+                "as_needed": item.as_needed,
+                "max_per_day": item.max_per_day,
                 "schedule": {
                     "times_per_day": item.effective_frequency.times_per_day,
                     "days_per_week": item.effective_frequency.days_per_week,
@@ -660,18 +677,34 @@ def _same_exercise_changes(
     was: dict[str, Any], item: dict[str, Any], program_frequency: str
 ) -> list[tuple[str, str]]:
     name, prescription = item["exercise"], item["prescription"]
+    now = _("%(name)s is now %(dose)s.") % {"name": name, "dose": prescription}
     lines = []
     if was["dose"] != item["dose"]:
-        now = _("%(name)s is now %(dose)s.") % {"name": name, "dose": prescription}
         lines.append((f"{name}: {_dose_change(was, item)}", now))
-    if was["own_frequency"] != item["own_frequency"]:
+    if _as_needed(was) != _as_needed(item):
         often = item["own_frequency"] or program_frequency
-        now = _("%(name)s is now %(dose)s.") % {"name": name, "dose": prescription}
+        clinician = _as_needed_words(item) if item.get("as_needed") else f"on a schedule, {often}"
+        lines.append((f"{name}: now {clinician}", now))
+    elif was["own_frequency"] != item["own_frequency"] and not item.get("as_needed"):
+        # An exercise done as needed has no schedule: its frequency is not the patient's news.
+        often = item["own_frequency"] or program_frequency
         lines.append((f"{name}: how often is now {often}", now))
     if was["note"] != item["note"] and item["note"]:
         told = _("New note for %(name)s: %(note)s") % {"name": name, "note": item["note"]}
         lines.append((f"{name}: new note: {item['note']}", told))
     return lines
+
+
+def _as_needed(item: dict[str, Any]) -> tuple[bool, int | None]:
+    """Whether a snapshot's item is done as needed, and up to how many times a day (snapshots
+    from before as-needed items have neither: they were scheduled)."""
+    return bool(item.get("as_needed")), item.get("max_per_day")
+
+
+def _as_needed_words(item: dict[str, Any]) -> str:
+    """ "as needed, up to 3 times a day" in the clinician's English, like the other lines."""
+    with translation.override("en"):
+        return describe_as_needed(item.get("max_per_day"))
 
 
 def _order_changes(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[str, str]]:

@@ -291,7 +291,9 @@ def _posted_token(request: HttpRequest) -> uuid.UUID | None:
 def questionnaire(request: PatientRequest, pk: int) -> HttpResponse:
     """The patient answers their program's open questionnaire. Their own program with nothing
     open gets a page saying so; anyone else's program is a 404."""
-    program = get_object_or_404(portal_programs_for(request.user).select_related("clinic"), pk=pk)
+    program = get_object_or_404(
+        portal_programs_for(request.patient).select_related("clinic"), pk=pk
+    )
     today = request.patient.today()
     if request.method == "POST":
         token = _posted_token(request)
@@ -320,7 +322,13 @@ def questionnaire(request: PatientRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            record_answers(program, form.answers(slot), by=request.user, today=today)
+            record_answers(
+                program,
+                form.answers(slot),
+                by=request.user,
+                today=today,
+                entered_by=request.entered_by,
+            )
         except StaleQuestionnaire as error:
             messages.error(request, str(error))
             return redirect(request.path)

@@ -11,7 +11,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from clinic.models import AuditAction
+from clinic.models import AuditAction, User
 from programs.adherence import program_window
 from programs.audit import session_event
 from programs.figures import mark_changed
@@ -32,7 +32,10 @@ class LogError(Exception):
 
 
 def is_due(item: ProgramItem, day: date) -> bool:
-    """Whether the item is scheduled on that day. "N days a week" items may be done any day."""
+    """Whether the item is scheduled on that day. "N days a week" items may be done any day;
+    an item done as needed is never scheduled (programs/as_needed.py counts it apart)."""
+    if item.as_needed:
+        return False
     named = item.effective_frequency.named_days()
     return not named or day.weekday() in named
 
@@ -133,6 +136,7 @@ def log_session(
     difficulty: str = "",
     note: str = "",
     revision: int | None = None,
+    entered_by: User | None = None,
 ) -> tuple[SessionLog, bool]:
     """Save a session; returns (the log, whether this call saved anything).
 
@@ -142,7 +146,10 @@ def log_session(
 
     `revision` is the log's revision the form was showing (0 for a form opened before there was
     a log). When the log has moved on since, StaleLog is raised and nothing is saved, so an
-    older form can never restore older answers over a later edit."""
+    older form can never restore older answers over a later edit.
+
+    `entered_by` is the carer who entered it on the patient's behalf (None: the patient did);
+    the log keeps whoever saved it last."""
     if difficulty and difficulty not in Difficulty.values:
         raise LogError(_("Choose how hard the session felt from the list."))
     existing = SessionLog.objects.filter(token=token).first()
@@ -166,6 +173,7 @@ def log_session(
                 log.revision += 1
             is_new = log.pk is None
             log.version, log.difficulty, log.note, log.token = version, difficulty, note, token
+            log.entered_by = entered_by
             log.save()
             _save_entries(log, entries)
             mark_changed([program.patient_id])

@@ -4,20 +4,24 @@ clinic A: admin_a (clinic admin), clinician_a, patient_a (has a portal account),
           patient_a2 (not invited yet)
 clinic B: clinician_b, patient_b (has a portal account)
 operator: staff superuser with no clinic (runs the physio admin)
+carers:   carer_a (helps patient_a), carer_b (helps patient_b), carer_ended (helped patient_a
+          until the access was ended); each fixture is the CarerAccess, its `user` the account
 """
 
 from __future__ import annotations
 
 import shutil
 from contextlib import contextmanager
+from datetime import timedelta
 from smtplib import SMTPException
 from typing import Any
 from unittest import mock
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
-from clinic.models import Clinic, Clinician, Patient, User
+from clinic.models import CarerAccess, Clinic, Clinician, Patient, User, hash_token
 from tests.factories import ClinicFactory, ClinicianFactory, PatientFactory, UserFactory
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -96,18 +100,53 @@ def make_operator() -> User:
     return UserFactory(email="ops@physio.example", is_staff=True, is_superuser=True)
 
 
+def make_carer(patient: Patient, email: str, full_name: str, *, ended: bool = False) -> CarerAccess:
+    """A carer who accepted the patient's invitation (and, if `ended`, lost access since)."""
+    now = timezone.now()
+    return CarerAccess.objects.create(
+        patient=patient,
+        name=full_name,
+        email=email,
+        relationship="parent",
+        user=UserFactory(email=email, full_name=full_name),
+        invited_by=patient.user,
+        token_hash=hash_token(f"used-{email}"),
+        created_at=now - timedelta(days=2),
+        expires_at=now + timedelta(days=5),
+        accepted_at=now - timedelta(days=1),
+        ended_at=now if ended else None,
+        ended_by=patient.user if ended else None,
+    )
+
+
+def make_carer_a(patient_a: Patient) -> CarerAccess:
+    return make_carer(patient_a, "cara@family.example", "Cara Carer")
+
+
+def make_carer_b(patient_b: Patient) -> CarerAccess:
+    return make_carer(patient_b, "ben@family.example", "Ben Helper")
+
+
+def make_carer_ended(patient_a: Patient) -> CarerAccess:
+    return make_carer(patient_a, "eddie@family.example", "Eddie Ended", ended=True)
+
+
 def all_personas() -> dict[str, Any]:
     """Every persona at once, named as the fixtures are."""
     clinic_a, clinic_b = make_clinic_a(), make_clinic_b()
     clinician_a, clinician_b = make_clinician_a(clinic_a), make_clinician_b(clinic_b)
+    patient_a, patient_b = make_patient_a(clinician_a), make_patient_b(clinician_b)
     return {
         "admin_a": make_admin_a(clinic_a),
         "clinician_a": clinician_a,
         "clinician_b": clinician_b,
-        "patient_a": make_patient_a(clinician_a),
+        "patient_a": patient_a,
         "patient_a2": make_patient_a2(clinician_a),
-        "patient_b": make_patient_b(clinician_b),
+        "patient_b": patient_b,
         "operator": make_operator(),
+        "carer_a": make_carer_a(patient_a),
+        "carer_b": make_carer_b(patient_b),
+        "carer_ended": make_carer_ended(patient_a),
     }
 
 
@@ -154,6 +193,21 @@ def patient_b(clinician_b):
 @pytest.fixture
 def operator(db):
     return make_operator()
+
+
+@pytest.fixture
+def carer_a(patient_a):
+    return make_carer_a(patient_a)
+
+
+@pytest.fixture
+def carer_b(patient_b):
+    return make_carer_b(patient_b)
+
+
+@pytest.fixture
+def carer_ended(patient_a):
+    return make_carer_ended(patient_a)
 
 
 def client_for(user) -> Client:

@@ -14,6 +14,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -27,9 +28,11 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from clinic.carers import invite_carer
 from clinic.invitations import send_invitation
 from clinic.models import (
     AuditEntry,
+    CarerAccess,
     Clinician,
     Invitation,
     LoginFailure,
@@ -39,9 +42,19 @@ from clinic.models import (
 )
 from exercises.loader import load_library
 from exercises.models import Equipment, Exercise, ExerciseLink, Muscle
-from programs import prescribing
+from programs import as_needed, messaging, prescribing, rtm
+from programs.calendar_feed import new_feed
 from programs.loader import load_templates
-from programs.models import AlertHandled, DocumentDownload, Program, SessionLog
+from programs.models import (
+    AlertHandled,
+    AsNeededLog,
+    DocumentDownload,
+    Message,
+    Program,
+    ProgramItem,
+    RtmTime,
+    SessionLog,
+)
 from programs.sessions import log_session
 from tests.conftest import all_personas, client_for
 from tests.factories import (
@@ -51,7 +64,19 @@ from tests.factories import (
     UserFactory,
 )
 
-PERSONAS = ["anon", "patient_a", "patient_b", "clinician_a", "admin_a", "clinician_b", "operator"]
+PERSONAS = [
+    "anon",
+    "patient_a",
+    "patient_b",
+    "clinician_a",
+    "admin_a",
+    "clinician_b",
+    "operator",
+    # Carers: of patient A, of patient B, and one whose access to patient A was ended.
+    "carer_a",
+    "carer_b",
+    "carer_ended",
+]
 ADMIN_PREFIX = "physio-admin/"
 
 
@@ -89,6 +114,13 @@ class World:
     staff_token: str
     discharged: Program  # patient_a's discharged program, with its summary
     draft: Program  # a draft for patient_a
+    carer_a: CarerAccess  # carer_a's access to patient_a
+    carer_token: str  # patient_a's waiting invitation to another carer
+    as_needed_item: ProgramItem  # a stretch patient_a does as needed, in `program`
+    as_needed_use: AsNeededLog  # one use of it, logged by patient_a
+    patient_message: Message  # patient_a's message to the clinic
+    clinic_message: Message  # clinician_a's answer
+    rtm_time: RtmTime  # time clinician_a recorded in patient_a's RTM episode (RTM on in clinic A)
     admin_objects: dict[str, Any]
 
 
@@ -113,16 +145,22 @@ def item_url(name: str) -> Callable[[World], str]:
 
 
 CLINIC_A_ONLY = outcome(404, anon=302, **CLINIC_A_STAFF)
-PATIENTS_ONLY = outcome(404, anon=302, patient_a=200, patient_b=200)
+PATIENTS_ONLY = outcome(404, anon=302, patient_a=200, patient_b=200)  # never their carers
+# The portal pages a carer uses for the patient they help: Today, history, logging, handouts.
+PORTAL = outcome(404, anon=302, patient_a=200, patient_b=200, carer_a=200, carer_b=200)
+PATIENT_A_PORTAL = outcome(404, anon=302, patient_a=200, carer_a=200)
+PATIENT_A_PORTAL_CHANGES = outcome(404, anon=302, patient_a=302, carer_a=302)
+PATIENTS_CHANGE = outcome(404, anon=302, patient_a=302, patient_b=302)  # never their carers
+CARERS_ONLY = outcome(404, anon=302, carer_a=200, carer_b=200)
 ADMIN_A_ONLY = outcome(404, anon=302, admin_a=200)  # clinic administration
 ADMIN_A_CHANGES = outcome(404, anon=302, admin_a=302)
-PATIENT_A_ONLY = outcome(404, anon=302, patient_a=200)  # clinicians cannot log for a patient
 CLINIC_A_CHANGES = outcome(404, anon=302, **CLINIC_A_STAFF_REDIRECT)
 # Builder changes sent without the page's revision are refused as stale (302 back to the
 # builder) and change nothing, so every persona sees the same program.
 
 MATRIX: dict[str, Case] = {
-    "home": Case(named("home"), outcome(302)),
+    # A carer whose access ended has no role left: the page says the account has no clinic.
+    "home": Case(named("home"), outcome(302, carer_ended=403)),
     "healthz": Case(named("healthz"), outcome(200)),
     # Public pictures are anyone's by their random name (tests/test_private_documents.py); the
     # world has none, and nothing but a picture is ever served there.
@@ -188,7 +226,7 @@ MATRIX: dict[str, Case] = {
         ADMIN_A_ONLY,
         data=lambda w: {"full_name": w.patient_a.full_name},
     ),
-    "portal_home": Case(named("portal_home"), outcome(404, anon=302, patient_a=200, patient_b=200)),
+    "portal_home": Case(named("portal_home"), PORTAL),
     "program_create": Case(named("program_create", pk=patient_a_pk), CLINIC_A_ONLY, CLINIC_A_ONLY),
     "program_builder": Case(named("program_builder", pk=program_pk), CLINIC_A_ONLY),
     "program_search": Case(named("program_search", pk=program_pk), CLINIC_A_CHANGES),
@@ -229,14 +267,15 @@ MATRIX: dict[str, Case] = {
         outcome(404, anon=302, **ANY_CLINICIAN),
         outcome(404, anon=302, **ANY_CLINICIAN),
     ),
-    "portal_history": Case(named("portal_history"), PATIENTS_ONLY),
+    "portal_history": Case(named("portal_history"), PORTAL),
+    # The patient's own settings and export, never a carer's (clinic/access.py).
     "portal_settings": Case(named("portal_settings"), PATIENTS_ONLY, PATIENTS_ONLY),
-    "portal_log": Case(named("portal_log", pk=program_pk), PATIENT_A_ONLY, PATIENT_A_ONLY),
+    "portal_log": Case(named("portal_log", pk=program_pk), PATIENT_A_PORTAL, PATIENT_A_PORTAL),
     "portal_changes_seen": Case(
-        named("portal_changes_seen", pk=program_pk), ALL_405, outcome(404, anon=302, patient_a=302)
+        named("portal_changes_seen", pk=program_pk), ALL_405, PATIENT_A_PORTAL_CHANGES
     ),
     "portal_session_done": Case(
-        named("portal_session_done", pk=lambda w: w.session.pk), PATIENT_A_ONLY
+        named("portal_session_done", pk=lambda w: w.session.pk), PATIENT_A_PORTAL
     ),
     "program_handout": Case(named("program_handout", pk=program_pk), CLINIC_A_ONLY),
     "questionnaire_send": Case(
@@ -254,18 +293,92 @@ MATRIX: dict[str, Case] = {
         ALL_405,
         CLINIC_A_CHANGES,
     ),
-    "portal_handout": Case(named("portal_handout", pk=program_pk), PATIENT_A_ONLY),
+    "portal_handout": Case(named("portal_handout", pk=program_pk), PATIENT_A_PORTAL),
     # A POST with no answers is sent back to the form (stale: it names no occasion).
     "portal_questionnaire": Case(
-        named("portal_questionnaire", pk=program_pk),
-        PATIENT_A_ONLY,
-        outcome(404, anon=302, patient_a=302),
+        named("portal_questionnaire", pk=program_pk), PATIENT_A_PORTAL, PATIENT_A_PORTAL_CHANGES
     ),
     "portal_discharge_summary": Case(
-        named("portal_discharge_summary", pk=lambda w: w.discharged.pk), PATIENT_A_ONLY
+        named("portal_discharge_summary", pk=lambda w: w.discharged.pk), PATIENT_A_PORTAL
     ),
     "portal_export_json": Case(named("portal_export_json"), PATIENTS_ONLY),
     "portal_export_pdf": Case(named("portal_export_pdf"), PATIENTS_ONLY),
+    # Carers (clinic/carer_urls.py). The patient's own page of carers: an empty invitation is
+    # shown again with its errors. Ending asks first (GET), then ends (POST).
+    "portal_carers": Case(named("portal_carers"), PATIENTS_ONLY, PATIENTS_ONLY),
+    "portal_carer_end": Case(
+        named("portal_carer_end", pk=lambda w: w.carer_a.pk),
+        outcome(404, anon=302, patient_a=200),
+        outcome(404, anon=302, patient_a=302),
+    ),
+    # Whom a carer helps: a choice naming nobody is shown again with a message.
+    "carer_choose": Case(named("carer_choose"), CARERS_ONLY, CARERS_ONLY),
+    "patient_carers": Case(named("patient_carers", pk=patient_a_pk), CLINIC_A_ONLY, CLINIC_A_ONLY),
+    "patient_carer_end": Case(
+        named("patient_carer_end", pk=patient_a_pk, carer_pk=lambda w: w.carer_a.pk),
+        CLINIC_A_ONLY,
+        CLINIC_A_CHANGES,
+    ),
+    # Anyone with the link sees the page: a visitor the password form, a signed-in account
+    # (none of them the invited address) why it cannot accept. Nothing is accepted here.
+    "carer_accept": Case(
+        named("carer_accept", token=lambda w: w.carer_token), outcome(200), outcome(200)
+    ),
+    # The calendar feed needs no sign-in: its long token is the key (an unknown one is a 404).
+    "calendar_feed": Case(
+        named("calendar_feed", token=lambda w: new_feed(w.patient_a)), outcome(200)
+    ),
+    "portal_calendar_reset": Case(named("portal_calendar_reset"), ALL_405, PATIENTS_CHANGE),
+    "portal_calendar_off": Case(named("portal_calendar_off"), ALL_405, PATIENTS_CHANGE),
+    # RTM records (programs/rtm_urls.py), clinic A having turned them on. Empty forms are shown
+    # again with their errors; deleting time asks first (GET), then deletes (POST).
+    "patient_rtm": Case(named("patient_rtm", pk=patient_a_pk), CLINIC_A_ONLY),
+    "rtm_start": Case(named("rtm_start", pk=patient_a_pk), ALL_405, CLINIC_A_ONLY),
+    "rtm_end": Case(named("rtm_end", pk=patient_a_pk), CLINIC_A_ONLY, CLINIC_A_ONLY),
+    "rtm_time_add": Case(named("rtm_time_add", pk=patient_a_pk), ALL_405, CLINIC_A_ONLY),
+    # The first to POST deletes the entry; the admin after them finds it gone.
+    "rtm_time_delete": Case(
+        named("rtm_time_delete", pk=patient_a_pk, time_pk=lambda w: w.rtm_time.pk),
+        CLINIC_A_ONLY,
+        outcome(404, anon=302, clinician_a=302),
+    ),
+    "patient_rtm_pdf": Case(
+        named("patient_rtm_pdf", pk=patient_a_pk, month=lambda w: "2026-02"), CLINIC_A_ONLY
+    ),
+    "rtm_report": Case(named("rtm_report"), ADMIN_A_ONLY),
+    "rtm_report_csv": Case(named("rtm_report_csv", month=lambda w: "2026-02"), ADMIN_A_ONLY),
+    # As-needed exercises (programs/as_needed.py): logged by the patient or their carer; a POST
+    # with a fresh token records a use and shows it.
+    "portal_as_needed": Case(
+        lambda w: reverse("portal_as_needed", args=[w.program.pk, w.as_needed_item.pk]),
+        PATIENT_A_PORTAL,
+        PATIENT_A_PORTAL_CHANGES,
+        data=lambda w: {"token": str(uuid.uuid4())},
+    ),
+    "portal_as_needed_done": Case(
+        named("portal_as_needed_done", pk=lambda w: w.as_needed_use.pk), PATIENT_A_PORTAL
+    ),
+    # Messages (programs/message_urls.py). An empty message is shown again with its error; only
+    # a message's own writer may change it, while it is unread.
+    "portal_messages": Case(named("portal_messages"), PORTAL, PORTAL),
+    "portal_message_edit": Case(
+        named("portal_message_edit", pk=lambda w: w.patient_message.pk),
+        outcome(404, anon=302, patient_a=200),
+        outcome(404, anon=302, patient_a=302),
+        data=lambda w: {"body": "Changed"},
+    ),
+    "patient_messages": Case(
+        named("patient_messages", pk=patient_a_pk), CLINIC_A_ONLY, CLINIC_A_ONLY
+    ),
+    "patient_message_edit": Case(
+        named("patient_message_edit", pk=patient_a_pk, message_pk=lambda w: w.clinic_message.pk),
+        outcome(404, anon=302, clinician_a=200),
+        outcome(404, anon=302, clinician_a=302),
+        data=lambda w: {"body": "Changed"},
+    ),
+    "message_hand_over": Case(
+        named("message_hand_over", pk=patient_a_pk), ALL_405, CLINIC_A_CHANGES
+    ),
     "dashboard": Case(named("dashboard"), outcome(404, anon=302, **ANY_CLINICIAN)),
     "alert_handled": Case(
         named("alert_handled", pk=patient_a_pk),
@@ -472,10 +585,39 @@ def discharged_program(patient, clinician, exercise) -> Program:
 
 
 def build_world(
-    admin_a, clinician_a, clinician_b, patient_a, patient_a2, patient_b, operator
+    admin_a,
+    clinician_a,
+    clinician_b,
+    patient_a,
+    patient_a2,
+    patient_b,
+    operator,
+    carer_a,
+    carer_b,
+    carer_ended,
 ) -> World:
     sent = send_invitation(patient_a2, sent_by=clinician_a.user, base_url="http://testserver/")
     token = sent.link.rstrip("/").rsplit("/", 1)[-1]
+    carer_link = invite_carer(
+        patient_a,
+        name="Gina Gran",
+        email="gina@family.example",
+        invited_by=patient_a.user,
+        base_url="http://testserver/",
+    ).link
+    clinic_a = clinician_a.clinic
+    clinic_a.rtm_enabled = True
+    clinic_a.save(update_fields=["rtm_enabled"])
+    setup_on = clinic_a.today() - timedelta(days=40)
+    rtm.start_episode(patient_a, clinician=clinician_a, setup_on=setup_on, by=clinician_a.user)
+    rtm_time = rtm.add_time(
+        patient_a,
+        clinician=clinician_a,
+        by=clinician_a.user,
+        date=setup_on + timedelta(days=1),
+        minutes=15,
+        activity="Reviewed the logs",
+    )
     staff_token = Invitation.new_token()
     staff_invitation = StaffInvitation.objects.create(
         clinic=admin_a.clinic,
@@ -491,7 +633,24 @@ def build_world(
     global_exercise = Exercise.objects.get(clinic=None, slug="reverse-clamshell")
     program = prescribing.create_program(patient_a, by=clinician_a.user, title="Hip")
     prescribing.add_item(program, global_exercise, revision=None, by=clinician_a.user)
+    stretch = prescribing.add_item(
+        program,
+        Exercise.objects.get(clinic=None, slug="windshield-wiper-stretch"),
+        revision=None,
+        by=clinician_a.user,
+    )
+    prescribing.update_item(
+        stretch, {"as_needed": True, "max_per_day": 3}, revision=None, by=clinician_a.user
+    )
     prescribing.activate(program, revision=None, by=clinician_a.user)
+    stretch.refresh_from_db()
+    patient_message = messaging.send_from_portal(
+        patient_a, patient_a.user, None, "Hello", uuid.uuid4()
+    )[0]
+    clinic_message = messaging.send_from_clinic(patient_a, clinician_a.user, "Hi", uuid.uuid4())[0]
+    use, _ = as_needed.log_use(
+        program, stretch, day=clinic_a.today(), token=uuid.uuid4(), pain=None
+    )
     return World(
         users={
             "anon": None,
@@ -501,6 +660,9 @@ def build_world(
             "admin_a": admin_a.user,
             "clinician_b": clinician_b.user,
             "operator": operator,
+            "carer_a": carer_a.user,
+            "carer_b": carer_b.user,
+            "carer_ended": carer_ended.user,
         },
         patient_a=patient_a,
         invitation_token=token,
@@ -515,6 +677,13 @@ def build_world(
             program, day=program.start_date, slot=1, token=uuid.uuid4(), entries=[]
         )[0],
         draft=prescribing.create_program(patient_a, by=clinician_a.user, title="Draft"),
+        carer_a=carer_a,
+        carer_token=carer_link.rstrip("/").rsplit("/", 1)[-1],
+        rtm_time=rtm_time,
+        as_needed_item=stretch,
+        as_needed_use=use,
+        patient_message=patient_message,
+        clinic_message=clinic_message,
         admin_objects={
             "clinic.user": patient_a.user,
             "clinic.clinic": clinician_a.clinic,

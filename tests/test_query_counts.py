@@ -62,15 +62,16 @@ def steady(client, url, **params):
 def test_whole_clinic_dashboard(data):
     client = client_for(data["admin"])
     # session, user, clinician, the patients and their up-to-date figures (to find the
-    # out-of-date ones), count, the page, its figures, session save (3)
-    assert steady(client, reverse("dashboard"), scope="clinic") == 11
-    assert steady(client, reverse("dashboard"), scope="clinic", sort="adherence28") == 11
-    assert steady(client, reverse("dashboard"), scope="clinic", flag="any") == 11
+    # out-of-date ones), count, the page, its figures, the clinician's unread messages, session
+    # save (3)
+    assert steady(client, reverse("dashboard"), scope="clinic") == 12
+    assert steady(client, reverse("dashboard"), scope="clinic", sort="adherence28") == 12
+    assert steady(client, reverse("dashboard"), scope="clinic", flag="any") == 12
 
 
 def test_own_caseload(data):
     client = client_for(data["patient"].primary_clinician.user)
-    assert steady(client, reverse("dashboard")) == 11
+    assert steady(client, reverse("dashboard")) == 12
 
 
 def test_patient_list(data):
@@ -83,8 +84,9 @@ def test_patient_list(data):
 def test_patient_record(data):
     client = client_for(data["patient"].primary_clinician.user)
     # 3 more since outcome measures: the summary's questionnaires, and the record's
-    # questionnaires and activities (their answers are read only when there are some)
-    assert steady(client, data["patient"].get_absolute_url()) == 31
+    # questionnaires and activities (their answers are read only when there are some); 2 more
+    # since as-needed exercises: the as-needed items and their weekly uses
+    assert steady(client, data["patient"].get_absolute_url()) == 33
 
 
 def test_today(data):
@@ -94,7 +96,8 @@ def test_today(data):
 
 
 def test_history(data):
-    assert steady(client_for(data["patient"].user), reverse("portal_history")) == 10
+    # 1 more since as-needed exercises: their uses of the last 4 weeks, by day
+    assert steady(client_for(data["patient"].user), reverse("portal_history")) == 11
 
 
 def test_log_form(data):

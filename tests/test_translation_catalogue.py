@@ -52,6 +52,22 @@ PATIENT_FILES = [
     "programs/questionnaires.py",
     "programs/portal.py",
     "programs/sessions.py",
+    "programs/forms.py",
+    "programs/messaging.py",
+    "programs/message_views.py",
+    "templates/programs/message_edit.html",
+    "programs/as_needed.py",
+    "templates/handouts/_as_needed.html",
+    "programs/calendar_feed.py",
+    "clinic/carers.py",
+    "clinic/carer_views.py",
+    "templates/clinic/portal_carers.html",
+    "templates/clinic/portal_carer_end.html",
+    "templates/clinic/carer_accept.html",
+    "templates/clinic/carer_invitation_unusable.html",
+    "templates/clinic/carer_choose.html",
+    "templates/clinic/portal_minor.html",
+    "templates/clinic/email/carer_invitation*",
 ]
 
 
