@@ -32,6 +32,7 @@ from clinic.models import AuditAction, AuditSubject, Patient, User
 from programs.access import portal_program_for, portal_programs_for
 from programs.adherence import week_start
 from programs.charts import BAR_COLOUR, FONT, TEXT_COLOUR, WIDTH, Chart, chart_date, text_width
+from programs.figures import mark_changed
 from programs.forms import AsNeededForm
 from programs.models import AsNeededLog, Program, ProgramItem
 from programs.pain import is_high, threshold_for
@@ -92,6 +93,8 @@ def log_use(
                 entered_by=entered_by,
             )
             use_event(AuditAction.CREATE, log, program, "as-needed exercise logged")
+            # A high pain alerts the clinician (programs/insights.py): the figures change.
+            mark_changed([program.patient_id])
     except IntegrityError:
         # Two submissions raced: the other one won; it holds the same information.
         return AsNeededLog.objects.get(token=token), False

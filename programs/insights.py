@@ -21,6 +21,7 @@ from programs.dates import readable_date
 from programs.models import (
     AlertHandled,
     AlertKind,
+    AsNeededLog,
     Difficulty,
     OutcomeStatus,
     Program,
@@ -71,6 +72,7 @@ class PatientSummary:
     latest_pain: int | None = None
     trend: PainTrend | None = None
     high_pain: SessionPain | None = None
+    high_pain_use: UsePain | None = None
     unread_notes: int = 0
     alerts: list[Alert] = field(default_factory=list)
     courses: dict[int, Course] = field(default_factory=dict)  # active program id -> outcomes
@@ -146,8 +148,8 @@ def with_session_facts(patients: QuerySet[Patient]) -> QuerySet[PatientWithFacts
 
 
 def summarize(patients: list[PatientWithFacts], today: date) -> list[PatientSummary]:
-    """Figures and alerts for patients annotated by with_session_facts, in eight queries
-    (six when no program has an answered questionnaire)."""
+    """Figures and alerts for patients annotated by with_session_facts, in nine queries
+    (seven when no program has an answered questionnaire)."""
     ids = [patient.pk for patient in patients]
     answered = Questionnaire.objects.filter(completed_at__isnull=False).prefetch_related("answers")
     programs = list(
@@ -166,6 +168,7 @@ def summarize(patients: list[PatientWithFacts], today: date) -> list[PatientSumm
         .annotate(Max("pain"))
     )
     pains, high = session_pains(ids, today)
+    high_uses = as_needed_pains(ids, today)
     handled: dict[tuple[int, str, str], AlertHandled] = {
         (h.patient_id, h.kind, h.key): h
         for h in AlertHandled.objects.filter(patient__in=ids).select_related("handled_by")
@@ -184,6 +187,7 @@ def summarize(patients: list[PatientWithFacts], today: date) -> list[PatientSumm
             latest_pain=latest_pain.get(patient.latest_session_id),
             trend=latest_trend(pains[patient.pk]),
             high_pain=high.get(patient.pk),
+            high_pain_use=high_uses.get(patient.pk),
             unread_notes=patient.unread_count or 0,
             courses={program.pk: course_of(program.questionnaires.all()) for program in own},
         )
@@ -243,11 +247,50 @@ def session_pains(
     return pains, high
 
 
+@dataclass(frozen=True)
+class UsePain:
+    """An as-needed exercise logged with pain at or above its program's threshold."""
+
+    use_id: int
+    day: date
+    pain: int
+
+
+def as_needed_pains(patient_ids: list[int], today: date) -> dict[int, UsePain]:
+    """Each patient's latest use of an as-needed exercise in the last HIGH_PAIN_DAYS days whose
+    pain reached its program's threshold. Such uses are outside adherence, never outside the
+    safety rule: high pain alerts the clinician whatever the patient logged it on. One query."""
+    rows = (
+        AsNeededLog.objects.filter(
+            program__patient__in=patient_ids,
+            date__gte=today - timedelta(days=HIGH_PAIN_DAYS - 1),
+            pain__isnull=False,
+        )
+        .values(
+            "pk",
+            "date",
+            "pain",
+            "program__patient",
+            "program__pain_threshold",
+            "program__clinic__pain_threshold",
+        )
+        .order_by("date", "logged_at", "pk")
+    )
+    high: dict[int, UsePain] = {}
+    for row in rows:
+        threshold = row["program__pain_threshold"] or row["program__clinic__pain_threshold"]
+        pain = row["pain"]
+        if pain is not None and is_high(pain, threshold):
+            high[row["program__patient"]] = UsePain(row["pk"], row["date"], pain)
+    return high
+
+
 def alerts_for(summary: PatientSummary, today: date) -> list[Alert]:
     """The alert rules, each with the reason in words:
 
     - high pain: a session in the last 14 days with pain at or above its program's threshold
       (the clinic's, 6 unless changed); it stays until handled, even after calmer sessions;
+      an as-needed exercise logged with such pain alerts the same way;
     - pain rising: the latest session with pain noted is 2 or more points above the baseline
       of the two weeks before it (programs/pain.py states the rule);
     - silent: no session for the clinic's number of days (4 unless changed) while a program is
@@ -266,6 +309,16 @@ def alerts_for(summary: PatientSummary, today: date) -> list[Alert]:
                 AlertKind.HIGH_PAIN,
                 f"s{high.session_id}",
                 f"Pain {high.pain}/10 in the session of {readable_date(high.day, today.year)}.",
+            )
+        )
+    use = summary.high_pain_use
+    if use is not None:
+        alerts.append(
+            Alert(
+                AlertKind.HIGH_PAIN,
+                f"u{use.use_id}",
+                f"Pain {use.pain}/10 after an as-needed exercise on "
+                f"{readable_date(use.day, today.year)}.",
             )
         )
     trend = summary.trend

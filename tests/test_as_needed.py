@@ -576,8 +576,28 @@ def test_the_saved_page_costs_the_same_however_many_uses(
 TODAY_QUERIES = 17
 # History: one more than before as-needed items, the last four weeks' uses summed up by day.
 HISTORY_QUERIES = 9
-# Logging: the patient, the program, its item (with its text), the token, the use and its audit
-# entry in a savepoint, the session.
-LOG_QUERIES = 15
+# Logging: the patient, the program, its item (with its text), the token, the use, its audit
+# entry and the dashboard-figures mark in a savepoint, the session.
+LOG_QUERIES = 16
 # The saved page: the use with its program and item, the day's count, the audit entry.
 DONE_QUERIES = 9
+
+
+def test_high_pain_on_an_as_needed_exercise_alerts_the_clinician(
+    program, patient_a, clinician_a, clinic_a
+):
+    client = client_for(clinician_a.user)
+    client.get(reverse("dashboard"))  # the figures are worked out before the use
+    log_it(client_for(patient_a.user), program, stretch_of(program), pain="8")
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "Pain 8/10 after an as-needed exercise" in page
+    record = client.get(patient_a.get_absolute_url()).content.decode()
+    assert "Pain 8/10 after an as-needed exercise" in record
+
+
+def test_pain_under_the_threshold_on_an_as_needed_exercise_raises_no_alert(
+    program, patient_a, clinician_a
+):
+    log_it(client_for(patient_a.user), program, stretch_of(program), pain="3")
+    page = client_for(clinician_a.user).get(patient_a.get_absolute_url()).content.decode()
+    assert "after an as-needed exercise" not in page

@@ -355,10 +355,10 @@ def test_caseload_query_count_is_fixed(db, clinician_a, count, django_assert_num
     assert response.context["page"].paginator.count == count
     # A session logged marks one patient's figures; the dashboard works out that one again:
     # out-of-date figures, claim, patients with their latest session and unread notes,
-    # programs, versions, done counts, latest pain, session pains, handled alerts, the
-    # programs' questionnaires, write.
+    # programs, versions, done counts, latest pain, session pains, as-needed pains, handled
+    # alerts, the programs' questionnaires, write.
     log(Program.objects.filter(patient__primary_clinician=clinician_a).first(), 0, pain=2)
-    with django_assert_num_queries(12 + 10):
+    with django_assert_num_queries(12 + 11):
         response = client.get(reverse("dashboard"))
     assert response.context["page"].paginator.count == count
 

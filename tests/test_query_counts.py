@@ -85,8 +85,9 @@ def test_patient_record(data):
     client = client_for(data["patient"].primary_clinician.user)
     # 3 more since outcome measures: the summary's questionnaires, and the record's
     # questionnaires and activities (their answers are read only when there are some); 2 more
-    # since as-needed exercises: the as-needed items and their weekly uses
-    assert steady(client, data["patient"].get_absolute_url()) == 33
+    # since as-needed exercises: the as-needed items and their weekly uses; 1 more for their
+    # high pains, which alert like a session's
+    assert steady(client, data["patient"].get_absolute_url()) == 34
 
 
 def test_today(data):
