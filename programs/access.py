@@ -9,8 +9,8 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from clinic.access import clinician_for, patient_profile_for
-from clinic.models import Patient
-from programs.models import Program, ProgramItem, SessionLog
+from clinic.models import Clinician, Patient
+from programs.models import AsNeededLog, Program, ProgramItem, RtmTime, SessionLog
 
 
 def programs_for(user: Any) -> QuerySet[Program]:
@@ -72,3 +72,32 @@ def portal_session_for(who: Patient | Any, pk: int) -> SessionLog:
 def patient_session_for(patient: Patient, pk: int) -> SessionLog:
     """A session logged by that patient, or 404."""
     return get_object_or_404(SessionLog.objects.filter(program__patient=patient), pk=pk)
+
+
+def as_needed_item_for(program: Program, pk: int) -> ProgramItem:
+    """One as-needed item of that program, or 404 (a scheduled item is logged with a session)."""
+    return get_object_or_404(
+        program.items.filter(as_needed=True)
+        .select_related("exercise", "program")
+        .prefetch_related("exercise__texts"),
+        pk=pk,
+    )
+
+
+def portal_use_for(patient: Patient, pk: int) -> AsNeededLog:
+    """One use of an as-needed exercise in the patient's portal programs, or 404."""
+    return get_object_or_404(
+        AsNeededLog.objects.filter(program__in=portal_programs_for(patient)).select_related(
+            "program__clinic", "item"
+        ),
+        pk=pk,
+    )
+
+
+def rtm_time_for(clinician: Clinician, patient: Patient, pk: int) -> RtmTime:
+    """A time entry of that patient that the clinician may delete (their own, or any for a
+    clinic admin), or 404."""
+    entries = RtmTime.objects.filter(patient=patient).select_related("clinician__user")
+    if not clinician.is_admin:
+        entries = entries.filter(recorded_by=clinician.user)
+    return get_object_or_404(entries, pk=pk)

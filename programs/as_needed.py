@@ -20,7 +20,7 @@ from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, QuerySet
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -29,7 +29,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 from clinic.access import PatientRequest, patient_required
 from clinic.audit import record
 from clinic.models import AuditAction, AuditSubject, Patient, User
-from programs.access import portal_program_for, portal_programs_for
+from programs.access import (
+    as_needed_item_for,
+    portal_program_for,
+    portal_programs_for,
+    portal_use_for,
+)
 from programs.adherence import week_start
 from programs.charts import BAR_COLOUR, FONT, TEXT_COLOUR, WIDTH, Chart, chart_date, text_width
 from programs.figures import mark_changed
@@ -323,26 +328,6 @@ def patient_uses(patient: Patient, today: date) -> list[tuple[ItemUses, Chart]]:
 
 
 # --- the patient's pages ---------------------------------------------------------------------
-
-
-def as_needed_item_for(program: Program, pk: int) -> ProgramItem:
-    """One as-needed item of the program, or 404."""
-    return get_object_or_404(
-        program.items.filter(as_needed=True)
-        .select_related("exercise", "program")
-        .prefetch_related("exercise__texts"),
-        pk=pk,
-    )
-
-
-def portal_use_for(patient: Patient, pk: int) -> AsNeededLog:
-    """One of the patient's own as-needed uses, or 404."""
-    return get_object_or_404(
-        AsNeededLog.objects.filter(program__in=portal_programs_for(patient)).select_related(
-            "program__clinic", "item"
-        ),
-        pk=pk,
-    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -19,7 +19,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
@@ -32,10 +32,11 @@ from clinic.audit import current_actor, record
 from clinic.models import AuditAction, AuditEntry, AuditSubject, Clinic, Clinician, Patient
 from clinic.trail import safe_cell
 from programs import rtm
+from programs.access import rtm_time_for
 from programs.documents import pdf_response, try_again
 from programs.forms import DateInput
 from programs.handouts import logo_of, render_pdf
-from programs.models import Interaction, RtmEpisode, RtmTime
+from programs.models import Interaction, RtmEpisode
 from programs.render_limits import TooManyRenders, render_turn
 
 STALE_FORM = gettext_lazy("This form was out of date. Please try again.")
@@ -58,15 +59,6 @@ def writable_patient(request: ClinicianRequest, pk: int) -> Patient:
     if patient.erased_at is not None:
         raise Http404("This patient's identity was erased.")
     return patient
-
-
-def rtm_time_for(request: ClinicianRequest, patient: Patient, pk: int) -> RtmTime:
-    """A time entry of that patient that the clinician may delete (their own, or any for a
-    clinic admin), or 404."""
-    entries = RtmTime.objects.filter(patient=patient).select_related("clinician__user")
-    if not request.clinician.is_admin:
-        entries = entries.filter(recorded_by=request.user)
-    return get_object_or_404(entries, pk=pk)
 
 
 def clinic_of(request: ClinicianRequest) -> Clinic:
@@ -441,7 +433,7 @@ def rtm_time_add(request: ClinicianRequest, pk: int) -> HttpResponse:
 @clinician_required
 def rtm_time_delete(request: ClinicianRequest, pk: int, time_pk: int) -> HttpResponse:
     patient = writable_patient(request, pk)
-    entry = rtm_time_for(request, patient, time_pk)
+    entry = rtm_time_for(request.clinician, patient, time_pk)
     back = month_url("patient_rtm", pk=patient.pk, month=rtm.month_start(entry.date))
     if request.method == "POST":
         rtm.delete_time(entry)
