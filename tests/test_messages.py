@@ -617,3 +617,20 @@ def test_messages_are_erased_with_the_patient(db, patient_a, clinician_a):
     assert not Message.objects.exists() and not MessageThread.objects.exists()
     text = page_text(client_for(clinician_a.user).get(clinic_url(patient_a)))
     assert "identity was erased" in text and "<textarea" not in text
+
+
+def test_the_patient_record_and_the_portal_lead_to_the_new_pages(patient_a, clinician_a, clinic_a):
+    record = client_for(clinician_a.user).get(patient_a.get_absolute_url()).content.decode()
+    assert reverse("patient_messages", args=[patient_a.pk]) in record
+    assert reverse("patient_carers", args=[patient_a.pk]) in record
+    assert reverse("patient_rtm", args=[patient_a.pk]) not in record  # RTM is off by default
+    clinic_a.rtm_enabled = True
+    clinic_a.save()
+    record = client_for(clinician_a.user).get(patient_a.get_absolute_url()).content.decode()
+    assert reverse("patient_rtm", args=[patient_a.pk]) in record
+    portal = client_for(patient_a.user).get(reverse("portal_home")).content.decode()
+    assert reverse("portal_messages") in portal
+    clinic_a.messaging_enabled = False
+    clinic_a.save()
+    portal = client_for(patient_a.user).get(reverse("portal_home")).content.decode()
+    assert reverse("portal_messages") not in portal
